@@ -1,0 +1,3 @@
+from polyletter.cli import main
+
+main()

@@ -1,0 +1,82 @@
+"""The machine-translation cache: one SQLite file under ``.polyletter/cache/``.
+
+Keyed by engine, engine version (model fingerprint), language pair, a variant
+(room for settings such as the glossary hash) and the sentence, so a change of
+model or settings can never serve a stale translation. Disposable: deleting it
+only costs time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mt (
+    engine TEXT NOT NULL,
+    version TEXT NOT NULL,
+    pair TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (engine, version, pair, variant, source)
+) WITHOUT ROWID
+"""
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    engine: str
+    version: str
+    source_lang: str
+    target_lang: str
+    variant: str = ""
+
+    @property
+    def pair(self) -> str:
+        return f"{self.source_lang}>{self.target_lang}"
+
+
+class TranslationCache:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "mt.sqlite3"
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+        return self._db
+
+    def lookup(self, key: CacheKey, sentences: Sequence[str]) -> dict[str, str]:
+        """The cached translations among ``sentences`` (absent ones are simply missing)."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(sentences))
+        conn = self._conn()
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT source, target FROM mt WHERE engine=? AND version=? AND pair=? "
+                f"AND variant=? AND source IN ({marks})",
+                (key.engine, key.version, key.pair, key.variant, *chunk),
+            )
+            found.update(rows)
+        return found
+
+    def store(self, key: CacheKey, translations: Iterable[tuple[str, str]]) -> None:
+        conn = self._conn()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?)",
+                [(key.engine, key.version, key.pair, key.variant, s, t) for s, t in translations],
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,128 @@
+"""A language version as a gettext PO catalog: one entry per block of the master.
+
+The PO file is the truth for a language (as in po4a): ``msgctxt`` is the block
+id, ``msgid`` the master block, ``msgstr`` its translation, the ``fuzzy`` flag
+marks a translation whose source has changed, and translator comments carry
+provenance (``origin``: machine, locale, human, review; ``engine``; ...).
+polib writes it, so Poedit, Weblate, OmegaT and ``msgfmt`` read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polyletter import __version__
+from polyletter.errors import InputFormatError
+from polyletter.fileio import read_text
+from polyletter.letter import Letter
+
+
+@dataclass(frozen=True)
+class Entry:
+    block_id: str
+    source: str
+    translation: str
+    fuzzy: bool = False
+    provenance: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def usable(self) -> bool:
+        """A translation that can be reused as it is (non-empty and not marked for review)."""
+        return bool(self.translation) and not self.fuzzy
+
+
+def load_catalog(path: Path) -> dict[str, Entry]:
+    """Entries of a PO file by block id; an absent file is an empty catalog."""
+    if not path.exists():
+        return {}
+    import polib
+
+    text = read_text(path, what="PO file")
+    try:
+        po = polib.pofile(text, wrapwidth=78)
+    except (OSError, ValueError) as err:
+        raise InputFormatError(
+            f"not a valid PO file ({err})", path=path, hint="Fix it, or restore it with `git checkout`."
+        ) from None
+    entries: dict[str, Entry] = {}
+    for item in po:
+        if item.obsolete or not item.msgctxt:
+            continue
+        provenance = {}
+        for line in (item.tcomment or "").splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                provenance[key.strip()] = value.strip()
+        entries[item.msgctxt] = Entry(
+            item.msgctxt, item.msgid, item.msgstr, "fuzzy" in item.flags, provenance
+        )
+    return entries
+
+
+def render_catalog(
+    master: Letter,
+    entries: Mapping[str, Entry],
+    *,
+    letter: str,
+    target: str,
+    master_rel: str,
+    line_numbers: Mapping[str, int] | None = None,
+) -> str:
+    """The PO file text for a language version, entries in the master's order.
+
+    No dates in the header: Git records when, and a file that changes on every
+    run would make an idempotent re-run impossible.
+    """
+    import polib
+    from babel.messages.plurals import get_plural
+
+    po = polib.POFile(wrapwidth=78)
+    po.header = (
+        f"{letter}: {master.lang} -> {target}, one entry per block of {master_rel}.\n"
+        "Written by polyletter; edit msgstr freely, polyletter keeps your edits."
+    )
+    po.metadata = {
+        "Project-Id-Version": letter,
+        "Language": target,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"polyletter {__version__}",
+        "X-Polyletter-Master": master_rel,
+        "X-Polyletter-Source-Language": master.lang,
+    }
+    with contextlib.suppress(ValueError, LookupError):
+        po.metadata["Plural-Forms"] = str(get_plural(target))
+    for block in master.blocks:
+        entry = entries.get(block.id)
+        item = polib.POEntry(
+            msgctxt=block.id,
+            msgid=block.text,
+            msgstr=entry.translation if entry else "",
+            comment=f"kind: {block.kind.value}",
+            tcomment="\n".join(f"{k}: {v}" for k, v in (entry.provenance if entry else {}).items()),
+            occurrences=[(master_rel, str(line_numbers[block.id]))]
+            if line_numbers and block.id in line_numbers
+            else [],
+            flags=["fuzzy"] if entry and entry.fuzzy else [],
+        )
+        po.append(item)
+    return str(po) + "\n"
+
+
+def apply_catalog(master: Letter, entries: Mapping[str, Entry], target: str) -> Letter:
+    """The language version as a Letter: master structure, catalog text.
+
+    A block with no translation shows its source text, as gettext does.
+    """
+    blocks = []
+    for block in master.blocks:
+        entry = entries.get(block.id)
+        if entry and entry.translation:
+            blocks.append(block.with_lines(entry.translation.split("\n")))
+        else:
+            blocks.append(block)
+    return Letter(blocks=tuple(blocks), lang=target, meta=dict(master.meta))

@@ -1,0 +1,223 @@
+"""The command line: parse options, call one library function, print the result.
+
+Nothing here does the work; every command has a Python twin (named in its
+docstring) that tests and scripts call directly. Library errors become one
+line on stderr and an exit code here, and nowhere else. Heavy libraries
+(ctranslate2, argostranslate, python-docx, gitpython) are imported inside the
+commands, so ``polyletter --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from polyletter.errors import PolyletterError
+
+app = typer.Typer(
+    help="One sign-on letter, many languages: offline translation with a glossary, "
+    "QA, Git history and Word files for partners.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(help="Translation models (Argos Translate packages).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Turn a library error into its one-line message and exit code."""
+    try:
+        yield
+    except PolyletterError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(err.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was committed", err=True)
+        raise typer.Exit(130) from None
+
+
+def _split_langs(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the workspace.")] = Path("."),
+    source: Annotated[str, typer.Option(help="Language of the master letters.")] = "en",
+    to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "fr,es",
+    example: Annotated[bool, typer.Option(help="Add the sample R2P letter as a master.")] = False,
+) -> None:
+    """Create a workspace: git repository, polyletter.toml, glossary/, translations/.
+
+    Python: polyletter.scaffold.init_workspace
+    """
+    from polyletter.scaffold import init_workspace
+
+    with _errors():
+        result = init_workspace(directory, source=source, targets=_split_langs(to) or [], example=example)
+    console = _console()
+    console.print(
+        f"Created workspace in {result.root}" + (" (new git repository)" if result.created_repo else "")
+    )
+    if example:
+        console.print(f"Sample master: translations/{source}/r2p-2012.md")
+    console.print("Next: polyletter models install en fr es, then polyletter translate <letter>")
+
+
+@app.command()
+def translate(
+    letter: Annotated[str, typer.Argument(help="Letter name (e.g. r2p-2012) or path to its master.")],
+    to: Annotated[str | None, typer.Option("--to", help="Target languages, comma-separated.")] = None,
+    engine: Annotated[str | None, typer.Option(help="Engine (default from polyletter.toml).")] = None,
+) -> None:
+    """Translate a master letter; write PO + Markdown per language and commit once.
+
+    Python: polyletter.translate.translate_letter
+    """
+    from polyletter.translate import translate_letter
+
+    with _errors():
+        result = translate_letter(letter, _split_langs(to), engine=engine)
+    console = _console()
+    for lang in result.languages:
+        state = "updated" if lang.files_written else "unchanged"
+        console.print(
+            f"{result.letter} ({lang.lang}) {state}: {lang.blocks_translated} blocks translated, "
+            f"{lang.blocks_reused} reused ({lang.provenance})"
+        )
+    stats = result.stats
+    console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
+    console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
+
+
+@app.command()
+def export(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language version to export.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the DOCX.")] = None,
+) -> None:
+    """Write a language version as a Word letter (exports/<letter>.<lang>.docx).
+
+    Python: polyletter.export.export_letter
+    """
+    from polyletter.export import export_letter
+
+    with _errors():
+        path = export_letter(letter, lang, output=output)
+    _console().print(f"wrote {path}")
+
+
+@models_app.command("list")
+def models_list(
+    available: Annotated[
+        bool, typer.Option("--available", help="Show what the package index offers.")
+    ] = False,
+) -> None:
+    """Installed language pairs with their versions (or the index's offer).
+
+    Python: polyletter.models.installed_models / available_models
+    """
+    from rich.table import Table
+
+    from polyletter import models
+
+    with _errors():
+        rows = models.available_models() if available else models.installed_models()
+    table = Table("from", "to", "version", "size (MB)" if available else "path")
+    for row in rows:
+        if available:
+            size = f"{row.size / 1_048_576:.0f}" if row.size else "?"
+            table.add_row(row.from_code, row.to_code, row.version, size)
+        else:
+            table.add_row(row.from_code, row.to_code, row.version, str(row.path))
+    console = _console()
+    if not rows:
+        console.print(
+            "no models available"
+            if available
+            else "no models installed; try `polyletter models install en fr`"
+        )
+        return
+    console.print(table)
+
+
+@models_app.command("install")
+def models_install(
+    from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language.")] = None,
+    to_codes: Annotated[list[str] | None, typer.Argument(metavar="TO...", help="Target languages.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Install a .argosmodel file.")] = None,
+) -> None:
+    """Download and install models from the Argos index, or install a local file.
+
+    Python: polyletter.models.install_from_index / install_from_file
+    """
+    from polyletter import models
+
+    console = _console()
+    if file is not None:
+        with _errors():
+            installed = [models.install_from_file(file)]
+    else:
+        if not from_code or not to_codes:
+            typer.echo("error: give FROM and TO languages (e.g. `en fr es`) or --file X.argosmodel", err=True)
+            raise typer.Exit(2)
+        with _errors(), _download_progress(console) as progress:
+            installed = models.install_from_index(from_code, to_codes, progress=progress)
+    for model in installed:
+        console.print(f"installed {model.from_code}->{model.to_code} {model.version}")
+
+
+@contextlib.contextmanager
+def _download_progress(console):
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, object] = {}
+
+        def report(label: str, done: int, total: int | None) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            bar.update(tasks[label], completed=done, total=total)
+
+        yield report
+
+
+@models_app.command("remove")
+def models_remove(
+    from_code: Annotated[str, typer.Argument(metavar="FROM")],
+    to_code: Annotated[str, typer.Argument(metavar="TO")],
+) -> None:
+    """Uninstall the model of one language pair.
+
+    Python: polyletter.models.remove_model
+    """
+    from polyletter import models
+
+    with _errors():
+        model = models.remove_model(from_code, to_code)
+    _console().print(f"removed {model.from_code}->{model.to_code} {model.version}")
+
+
+def main() -> None:
+    app()

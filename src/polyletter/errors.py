@@ -1,0 +1,59 @@
+"""Every error polyletter raises on purpose, in one place.
+
+The library raises these; only ``cli.py`` turns them into a one-line message
+and an exit code. Anything else that escapes is a bug and shows a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PolyletterError(Exception):
+    """A problem the user can fix. ``str(err)`` is the whole one-line message."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: Path | str | None = None, hint: str = "") -> None:
+        self.path = Path(path) if path is not None else None
+        self.hint = hint
+        parts = [f"{self.path}: {message}" if self.path is not None else message]
+        if hint:
+            parts.append(hint)
+        super().__init__(" ".join(parts))
+
+
+class NotAWorkspaceError(PolyletterError):
+    """Raised outside a polyletter workspace (no polyletter.toml up the tree)."""
+
+
+class ConfigError(PolyletterError):
+    """polyletter.toml is missing a setting or has a wrong one."""
+
+
+class LetterNotFoundError(PolyletterError):
+    """The named letter has no master in the source folder."""
+
+
+class InputFormatError(PolyletterError):
+    """A file is not what polyletter can read (not UTF-8, too large, malformed)."""
+
+
+class ModelError(PolyletterError):
+    """A translation model is missing, broken or cannot be installed."""
+
+
+class PackageIndexError(ModelError):
+    """The Argos package index cannot be reached or read."""
+
+
+class EngineError(PolyletterError):
+    """A translation engine failed or lacks the language pair asked for."""
+
+
+class WorkspaceStateError(PolyletterError):
+    """The workspace is in a state polyletter must not write over."""
+
+
+class GitError(PolyletterError):
+    """Git refused an operation polyletter needed."""

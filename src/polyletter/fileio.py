@@ -1,0 +1,79 @@
+"""Reading text safely and writing files so that a crash never leaves half a file.
+
+Every file polyletter writes goes through :func:`write_atomic`: the bytes land
+in a temporary file beside the target, are flushed to disk, and replace the
+target in one ``os.replace``. A ``kill -9`` at any moment leaves either the old
+file or the new one, never a truncated mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from polyletter.errors import InputFormatError
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+"""A letter is a few pages; anything larger is almost certainly the wrong file."""
+
+
+def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") -> str:
+    """Read a UTF-8 text file, refusing binaries, other encodings and huge files.
+
+    The message names the file and what to do, because the user usually picked
+    the wrong file or saved it from a word processor in a legacy encoding.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFormatError(f"{what} not found", path=path) from None
+    if size > limit:
+        raise InputFormatError(
+            f"{what} is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit",
+            path=path,
+            hint="Is this the right file? A letter is a few pages of text.",
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputFormatError(
+            f"{what} is binary, not text", path=path, hint="Save it as UTF-8 plain text or Markdown."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputFormatError(
+            f"{what} is not UTF-8 text (bad byte at offset {err.start})",
+            path=path,
+            hint="Re-save it as UTF-8.",
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (temp file, fsync, rename)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` atomically unless the file already holds exactly it; say if it wrote."""
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, text)
+    return True

@@ -1,0 +1,151 @@
+"""Git as the record of every version: commits that hold only polyletter's files.
+
+Commits are built on a private index (``GIT_INDEX_FILE``) seeded from HEAD, so
+whatever the user has staged or modified elsewhere is neither committed nor
+disturbed. The branch moves with ``update-ref`` against the old HEAD, so a
+concurrent change fails loudly instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from polyletter.errors import GitError
+
+FALLBACK_IDENTITY = ("polyletter", "polyletter@localhost")
+
+
+def _repo(root: Path):
+    import git
+
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitError(
+            f"{root}: not inside a git repository", hint="Run `git init` or `polyletter init` there."
+        ) from None
+
+
+def ensure_repo(root: Path) -> bool:
+    """Make ``root`` a git repository unless it is inside one; say whether one was created."""
+    import git
+
+    try:
+        git.Repo(root, search_parent_directories=True)
+        return False
+    except git.InvalidGitRepositoryError:
+        git.Repo.init(root, initial_branch="main")
+        return True
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD points at, or None in a repository with no commits yet."""
+    repo = _repo(root)
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:
+        return None
+
+
+def last_commit_of(root: Path, path: Path) -> str | None:
+    """The newest commit that touched ``path``, or None if it was never committed."""
+    repo = _repo(root)
+    if head(root) is None:
+        return None
+    sha = repo.git.log("-1", "--format=%H", "--", str(path))
+    return sha or None
+
+
+def blob_id(root: Path, path: Path) -> str:
+    """Git's object id of a file's current bytes (what it would be if committed now)."""
+    return _repo(root).git.hash_object(str(path))
+
+
+def committed_blob(root: Path, path: Path) -> str | None:
+    """The object id of ``path`` as HEAD has it, or None if HEAD does not have it."""
+    import git
+
+    repo = _repo(root)
+    rel = Path(os.path.abspath(path)).relative_to(Path(repo.working_tree_dir)).as_posix()
+    try:
+        return repo.git.rev_parse(f"HEAD:{rel}")
+    except git.GitCommandError:
+        return None
+
+
+def _identity_env(repo) -> dict[str, str]:
+    """Author and committer for commit-tree; a fallback only where git has none configured."""
+    env: dict[str, str] = {}
+    reader = repo.config_reader()
+    name = reader.get_value("user", "name", default="") or ""
+    email = reader.get_value("user", "email", default="") or ""
+    for role in ("AUTHOR", "COMMITTER"):
+        if not (os.environ.get(f"GIT_{role}_NAME") or name):
+            env[f"GIT_{role}_NAME"] = FALLBACK_IDENTITY[0]
+        if not (os.environ.get(f"GIT_{role}_EMAIL") or email):
+            env[f"GIT_{role}_EMAIL"] = FALLBACK_IDENTITY[1]
+    return env
+
+
+@contextlib.contextmanager
+def _private_index(repo) -> Iterator[dict[str, str]]:
+    folder = tempfile.mkdtemp(prefix="polyletter-index-")
+    try:
+        yield {"GIT_INDEX_FILE": os.path.join(folder, "index")}
+    finally:
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+
+
+def commit_paths(
+    root: Path,
+    paths: Sequence[Path],
+    message: str,
+    *,
+    author: str | None = None,
+) -> str | None:
+    """Commit exactly ``paths`` (as they are on disk) on top of HEAD; None if nothing differs.
+
+    Deleted paths are removed from the commit. The user's own index is then
+    refreshed for these paths only, so ``git status`` shows them clean.
+    """
+    import git
+
+    repo = _repo(root)
+    top = Path(repo.working_tree_dir)
+    rels = [Path(os.path.abspath(p)).relative_to(top).as_posix() for p in paths]
+    parent = head(root)
+    try:
+        with _private_index(repo) as env:
+            if parent is not None:
+                repo.git.read_tree(parent, env=env)
+            present = [r for r in rels if (top / r).exists()]
+            missing = [r for r in rels if not (top / r).exists()]
+            if present:
+                repo.git.add("--", *present, env=env)
+            if missing:
+                repo.git.rm("--cached", "--ignore-unmatch", "-q", "--", *missing, env=env)
+            tree = repo.git.write_tree(env=env)
+            if parent is not None and tree == repo.git.rev_parse(f"{parent}^{{tree}}"):
+                return None
+            commit_env = {**env, **_identity_env(repo)}
+            args = ["-p", parent] if parent else []
+            if author:
+                name, _, email = author.partition("<")
+                commit_env["GIT_AUTHOR_NAME"] = name.strip()
+                commit_env["GIT_AUTHOR_EMAIL"] = email.rstrip(">").strip() or FALLBACK_IDENTITY[1]
+            message_file = Path(env["GIT_INDEX_FILE"]).with_name("message")
+            message_file.write_text(message, encoding="utf-8")
+            sha = repo.git.commit_tree(tree, *args, "-F", str(message_file), env=commit_env)
+            ref = repo.head.ref.path if not repo.head.is_detached else "HEAD"
+            repo.git.update_ref("-m", "polyletter: commit", ref, sha, parent or "0" * 40)
+        repo.git.reset("-q", "--", *rels)
+        return sha
+    except git.GitCommandError as err:
+        detail = (err.stderr or str(err)).strip().splitlines()
+        raise GitError(f"git failed: {detail[-1] if detail else err}", path=top) from None

@@ -1,0 +1,199 @@
+"""Dates, country names and lists rendered from CLDR (babel), never by an engine.
+
+A machine translation model may garble "23 March 2012" or "(United States)";
+CLDR has the exact form every language uses, so these blocks never reach an
+engine at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+
+from polyletter.errors import ConfigError
+
+# Common English names CLDR spells differently ("Congo - Kinshasa") or not at all.
+_COUNTRY_ALIASES = {
+    "democratic republic of the congo": "CD",
+    "dr congo": "CD",
+    "drc": "CD",
+    "republic of the congo": "CG",
+    "congo-brazzaville": "CG",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "burma": "MM",
+    "czech republic": "CZ",
+    "russia": "RU",
+    "russian federation": "RU",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "north korea": "KP",
+    "syria": "SY",
+    "syrian arab republic": "SY",
+    "iran": "IR",
+    "laos": "LA",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "tanzania": "TZ",
+    "united republic of tanzania": "TZ",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "moldova": "MD",
+    "palestine": "PS",
+    "state of palestine": "PS",
+    "uk": "GB",
+    "great britain": "GB",
+    "usa": "US",
+    "u.s.": "US",
+    "united states of america": "US",
+    "east timor": "TL",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "the gambia": "GM",
+}
+
+
+# Where CLDR's everyday name is not the one a letter to the UN uses.
+_FORMAL_NAMES = {
+    "CD": {
+        "en": "Democratic Republic of the Congo",
+        "fr": "République démocratique du Congo",
+        "ar": "جمهورية الكونغو الديمقراطية",
+        "pt": "República Democrática do Congo",
+        "ru": "Демократическая Республика Конго",
+    },
+    "CG": {
+        "en": "Republic of the Congo",
+        "fr": "République du Congo",
+        "ar": "جمهورية الكونغو",
+        "pt": "República do Congo",
+        "es": "República del Congo",
+        "ru": "Республика Конго",
+    },
+}
+
+
+def locale_for(lang: str) -> Locale:
+    """The CLDR locale of a language code, or a ConfigError naming the code."""
+    try:
+        return _locale(lang)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(
+            f"unknown language code {lang!r}",
+            hint="Use an ISO 639-1 code such as fr, es, ar, pt.",
+        ) from None
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang.replace("-", "_"))
+
+
+def language_name(lang: str, in_lang: str = "en") -> str:
+    return locale_for(lang).get_display_name(in_lang) or lang
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().casefold()
+
+
+@functools.lru_cache(maxsize=16)
+def _territory_index(lang: str) -> dict[str, str]:
+    index = {_fold(name): code for code, name in locale_for(lang).territories.items()}
+    if lang.split("_")[0] == "en":
+        index.update(_COUNTRY_ALIASES)
+    return index
+
+
+def country_code(name: str, lang: str) -> str | None:
+    """The ISO 3166 code of a country named in ``lang``, or None when unknown."""
+    index = _territory_index(lang)
+    folded = _fold(name)
+    for candidate in (folded, re.sub(r"^(the|la|le|les|el|los|las|l')\s*", "", folded)):
+        if candidate in index:
+            return index[candidate]
+    return None
+
+
+def render_countries(countries: tuple[str, ...], joiner: str, source: str, target: str) -> str | None:
+    """The parenthesis of a signatory line in the target language, or None if a name is unknown.
+
+    "United States and Switzerland" becomes "États-Unis et Suisse" (CLDR's list
+    pattern); a comma list keeps its commas.
+    """
+    names = []
+    for country in countries:
+        code = country_code(country, source)
+        if code is None:
+            return None
+        names.append(country_name(code, target) or country)
+    if joiner.strip() == "and" and len(names) > 1:
+        return format_list(names, locale=locale_for(target))
+    return ", ".join(names)
+
+
+def country_name(code: str, lang: str) -> str | None:
+    """The name of a country in ``lang``, formal where diplomacy expects it."""
+    formal = _FORMAL_NAMES.get(code, {}).get(lang.split("_")[0])
+    return formal or locale_for(lang).territories.get(code)
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@functools.lru_cache(maxsize=16)
+def _month_numbers(lang: str) -> dict[str, int]:
+    months: dict[str, int] = {}
+    loc = locale_for(lang)
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in loc.months[context][width].items():
+                months[_fold(name).rstrip(".")] = number
+    return months
+
+
+def parse_date(text: str, lang: str) -> dt.date | None:
+    """A date written the usual ways in ``lang`` ("23 March 2012", "March 23, 2012", ISO)."""
+    text = text.strip()
+    if len(text) > 40:
+        return None
+    iso = _ISO_DATE.match(text)
+    if iso:
+        return _date(int(iso[1]), int(iso[2]), int(iso[3]))
+    words = [w for w in re.split(r"[\s,.]+", _fold(text)) if w and w not in {"de", "del", "of", "the"}]
+    if len(words) != 3:
+        return None
+    months = _month_numbers(lang)
+    day = month = year = None
+    for word in words:
+        if word.isdigit() and len(word) == 4:
+            year = int(word)
+        elif re.fullmatch(r"\d{1,2}(st|nd|rd|th|er)?", word):
+            day = int(re.match(r"\d+", word)[0])
+        elif word in months:
+            month = months[word]
+        else:
+            return None
+    if day is None or month is None or year is None:
+        return None
+    return _date(year, month, day)
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def render_date(date: dt.date, lang: str) -> str:
+    """The long date form CLDR gives for ``lang`` ("23 mars 2012", "23 de marzo de 2012")."""
+    return format_date(date, format="long", locale=locale_for(lang))

@@ -1,0 +1,1 @@
+"""Writers: a :class:`polyletter.letter.Letter` out to PO, Markdown and DOCX."""
