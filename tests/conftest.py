@@ -1,0 +1,144 @@
+"""Shared pytest fixtures.
+
+Fixtures are grouped by topic; add new groups below the existing ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# --------------------------------------------------------------------------
+# Argos models: isolation, synthetic packages, a local package index
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def isolated_argos_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point HOME, XDG_* and ARGOS_PACKAGES_DIR at a fresh temp tree for every test.
+
+    No test may read or write the developer's real models or caches, and no
+    test may reach the real Argos index: ARGOS_PACKAGE_INDEX is removed (tests
+    that need an index set it to a local server). Returns the root of the tree.
+    """
+    root = tmp_path / "argos-env"
+    for name, sub in (
+        ("HOME", "home"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("ARGOS_PACKAGES_DIR", "data/argos-translate/packages"),
+    ):
+        path = root / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.delenv("ARGOS_PACKAGE_INDEX", raising=False)
+    return root
+
+
+ArgosPackageFactory = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def argos_package_factory(tmp_path_factory: pytest.TempPathFactory) -> ArgosPackageFactory:
+    """Build tiny genuine ``.argosmodel`` files, each (from, to, version) once per session.
+
+    Call as ``argos_package_factory("en", "fr")`` or with ``version="2.0"``;
+    returns the path of the zip (treat it as read-only: it is shared).
+    """
+    from polyletter.testing.argos_model import build_argos_package
+
+    built: dict[tuple[str, str, str], Path] = {}
+    lock = threading.Lock()
+
+    def factory(from_code: str, to_code: str, version: str = "1.0") -> Path:
+        key = (from_code, to_code, version)
+        with lock:
+            if key not in built:
+                dest = tmp_path_factory.mktemp(f"argos-{from_code}-{to_code}-{version}")
+                built[key] = build_argos_package(dest, from_code, to_code, package_version=version)
+            return built[key]
+
+    return factory
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler that does not log every request to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def package_index_dir(tmp_path: Path) -> Path:
+    """The (initially empty) directory that :func:`package_index_server` serves.
+
+    Tests write ``index.json`` and ``.argosmodel`` files here.
+    """
+    directory = tmp_path / "index-root"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def package_index_server(package_index_dir: Path) -> Iterator[str]:
+    """Serve :func:`package_index_dir` over HTTP on 127.0.0.1 (random port) in a thread.
+
+    Yields the base URL, ending with "/"; files are read at request time, so a
+    test may write them before or after requesting this fixture. The server is
+    shut down after the test.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(package_index_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    # A short poll interval makes shutdown() return in ~50 ms instead of 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------
+# Workspaces: a real git repository with the sample letter, models installed
+# --------------------------------------------------------------------------
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_LETTER = REPO_ROOT / "translations" / "en" / "r2p-2012.md"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh workspace (``polyletter init --example``) as the current directory."""
+    from polyletter.scaffold import init_workspace
+    from polyletter.workspace import Workspace
+
+    root = tmp_path / "letters"
+    init_workspace(root, example=True)
+    monkeypatch.chdir(root)
+    return Workspace.find(root)
+
+
+@pytest.fixture
+def fr_es_models(argos_package_factory: ArgosPackageFactory) -> list:
+    """Tiny genuine en->fr and en->es Argos models installed in this test's ARGOS_PACKAGES_DIR."""
+    from polyletter.models import install_from_file
+
+    return [install_from_file(argos_package_factory("en", target)) for target in ("fr", "es")]
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` and return its stdout (tests read history the way users do)."""
+    import subprocess
+
+    identity = ["-c", "user.name=Test User", "-c", "user.email=test@example.org"]
+    command = ["git", "-C", str(root), *identity, *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
