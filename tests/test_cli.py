@@ -1,0 +1,142 @@
+"""The real command line, run as a subprocess the way a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from .conftest import git
+from .test_models import publish
+
+
+def polyletter(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "polyletter", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """A failure is one line on stderr, a non-zero exit, and no traceback."""
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr + result.stdout
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_help_starts_without_heavy_imports(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "polyletter", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0
+    assert "translate" in result.stdout and "models" in result.stdout
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    heavy = {"ctranslate2", "argostranslate", "docx", "git", "sentencepiece", "babel", "polib"}
+    assert not heavy & {name.split(".")[0] for name in imported}
+
+
+def test_the_users_day_from_init_to_export(tmp_path: Path, argos_package_factory) -> None:
+    assert polyletter("init", "letters-2012", "--example", cwd=tmp_path).returncode == 0
+    root = tmp_path / "letters-2012"
+    for target in ("fr", "es"):
+        installed = polyletter(
+            "models", "install", "--file", str(argos_package_factory("en", target)), cwd=root
+        )
+        assert installed.returncode == 0, installed.stderr
+        assert f"installed en->{target} 1.0" in installed.stdout
+    listing = polyletter("models", "list", cwd=root)
+    assert "en" in listing.stdout and "fr" in listing.stdout and "es" in listing.stdout
+
+    first = polyletter("translate", "r2p-2012", "--to", "fr,es", cwd=root)
+    assert first.returncode == 0, first.stderr
+    assert "r2p-2012 (fr) updated" in first.stdout
+    assert "commit " in first.stdout
+    again = polyletter("translate", "translations/en/r2p-2012.md", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed; no commit" in again.stdout
+    assert "0 sent to the engine" in again.stdout
+
+    exported = polyletter("export", "r2p-2012", "--lang", "es", cwd=root)
+    assert exported.returncode == 0, exported.stderr
+    document = docx.Document(str(root / "exports" / "r2p-2012.es.docx"))
+    assert document.paragraphs[0].text == "23 de marzo de 2012"
+    assert git(root, "log", "--format=%s").splitlines() == [
+        "polyletter: translate r2p-2012 into fr, es",
+        "polyletter: new workspace",
+    ]
+
+    removed = polyletter("models", "remove", "en", "es", cwd=root)
+    assert removed.returncode == 0 and "removed en->es" in removed.stdout
+    assert_clean_error(polyletter("translate", "r2p-2012", cwd=root), "polyletter models install en es")
+
+
+def test_models_install_from_a_local_index_with_progress(
+    tmp_path: Path, argos_package_factory, package_index_server, package_index_dir, monkeypatch
+) -> None:
+    packages = {(s, t): argos_package_factory(s, t) for s, t in [("en", "fr"), ("en", "es")]}
+    publish(package_index_dir, package_index_server, packages)
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", package_index_server)
+
+    offered = polyletter("models", "list", "--available", cwd=tmp_path)
+    assert offered.returncode == 0, offered.stderr
+    assert "fr" in offered.stdout and "es" in offered.stdout
+
+    result = polyletter("models", "install", "en", "fr", "es", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "installed en->fr 1.0" in result.stdout and "installed en->es 1.0" in result.stdout
+    assert "en->fr 1.0" in result.stdout  # the progress bar's label
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["translate", "r2p-2012"], ["not inside a polyletter workspace", "polyletter init"]),
+        (["models", "install", "--file", "missing.argosmodel"], ["missing.argosmodel"]),
+        (["models", "remove", "en", "xx"], ["en->xx"]),
+    ],
+)
+def test_errors_outside_a_workspace(tmp_path: Path, args: list[str], needles: list[str]) -> None:
+    assert_clean_error(polyletter(*args, cwd=tmp_path), *needles)
+
+
+def test_a_file_that_is_not_a_model(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.argosmodel"
+    fake.write_text("not a zip", encoding="utf-8")
+    assert_clean_error(polyletter("models", "install", "--file", str(fake), cwd=tmp_path), str(fake))
+
+
+def test_unreachable_index_says_how_to_install_from_a_file(tmp_path: Path, monkeypatch) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", f"http://127.0.0.1:{port}/")
+    result = polyletter("models", "install", "en", "fr", cwd=tmp_path)
+    assert_clean_error(result, "--file")
+
+
+def test_errors_inside_a_workspace_leave_it_clean(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    head = git(root, "rev-parse", "HEAD")
+    assert_clean_error(polyletter("translate", "nope", cwd=root), "unknown letter 'nope'", "r2p-2012")
+    assert_clean_error(polyletter("translate", "r2p-2012", "--to", "fr", cwd=root), "models install en fr")
+    assert_clean_error(
+        polyletter("translate", "r2p-2012", "--to", "xx-YY", cwd=root), "unknown language code"
+    )
+    assert_clean_error(
+        polyletter("export", "r2p-2012", "--lang", "fr", cwd=root), "translate r2p-2012 --to fr"
+    )
+    assert_clean_error(polyletter("init", ".", cwd=root), "already a polyletter workspace")
+    assert git(root, "rev-parse", "HEAD") == head
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
