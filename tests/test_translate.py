@@ -14,7 +14,6 @@ from polyletter.errors import (
     InputFormatError,
     LetterNotFoundError,
     NotAWorkspaceError,
-    WorkspaceStateError,
 )
 from polyletter.models import install_from_file
 from polyletter.readers.markdown import split_blocks
@@ -231,20 +230,6 @@ def test_master_that_is_not_utf8(workspace: Workspace, fr_es_models: list) -> No
     with pytest.raises(InputFormatError, match="latin1.md: letter is not UTF-8"):
         translate_letter("latin1", engine=ArgosEngine())
     assert not (workspace.root / "translations/fr").exists()
-
-
-def test_a_hand_edited_translation_is_never_overwritten(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", engine=ArgosEngine())
-    md = workspace.root / "translations/fr/r2p-2012.md"
-    po = workspace.root / "translations/fr/r2p-2012.po"
-    edited = md.read_text(encoding="utf-8").replace("23 mars 2012", "le 23 mars 2012")
-    md.write_text(edited, encoding="utf-8")
-    po_before = po.read_bytes()
-
-    with pytest.raises(WorkspaceStateError, match="translations/fr/r2p-2012.md: edited by hand"):
-        translate_letter("r2p-2012", engine=ArgosEngine())
-    assert md.read_text(encoding="utf-8") == edited
-    assert po.read_bytes() == po_before
 
 
 def test_edits_made_in_the_po_are_kept(workspace: Workspace, fr_es_models: list) -> None:

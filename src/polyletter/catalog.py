@@ -27,11 +27,20 @@ class Entry:
     translation: str
     fuzzy: bool = False
     provenance: Mapping[str, str] = field(default_factory=dict)
+    previous_source: str | None = None
+    """The master text the entry was translated from, while it needs review (``#| msgid``)."""
 
     @property
-    def usable(self) -> bool:
-        """A translation that can be reused as it is (non-empty and not marked for review)."""
-        return bool(self.translation) and not self.fuzzy
+    def origin(self) -> str:
+        return self.provenance.get("origin", "")
+
+    def reusable_for(self, source: str) -> bool:
+        """Whether this entry still answers for ``source``: same master text, some translation.
+
+        An entry flagged for review is reused too: it waits for a human, not
+        for the engine.
+        """
+        return self.source == source and bool(self.translation)
 
 
 def load_catalog(path: Path) -> dict[str, Entry]:
@@ -57,7 +66,12 @@ def load_catalog(path: Path) -> dict[str, Entry]:
             if sep:
                 provenance[key.strip()] = value.strip()
         entries[item.msgctxt] = Entry(
-            item.msgctxt, item.msgid, item.msgstr, "fuzzy" in item.flags, provenance
+            item.msgctxt,
+            item.msgid,
+            item.msgstr,
+            "fuzzy" in item.flags,
+            provenance,
+            item.previous_msgid or None,
         )
     return entries
 
@@ -108,6 +122,7 @@ def render_catalog(
             if line_numbers and block.id in line_numbers
             else [],
             flags=["fuzzy"] if entry and entry.fuzzy else [],
+            previous_msgid=entry.previous_source if entry and entry.previous_source else None,
         )
         po.append(item)
     return str(po) + "\n"

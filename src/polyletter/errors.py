@@ -57,3 +57,33 @@ class WorkspaceStateError(PolyletterError):
 
 class GitError(PolyletterError):
     """Git refused an operation polyletter needed."""
+
+
+class WorkspaceBusyError(PolyletterError):
+    """Another polyletter process holds the workspace lock."""
+
+    exit_code = 3
+
+
+class GlossaryError(PolyletterError):
+    """A glossary file is malformed or inconsistent; the message names ``file:line``.
+
+    Nothing may be translated with a glossary that does not validate, so every
+    problem carries the place to fix it, like a compiler error.
+    """
+
+    def __init__(
+        self, message: str, *, path: Path | str | None = None, line: int | None = None, hint: str = ""
+    ) -> None:
+        self.line = line
+        where = f"{path}:{line}" if path is not None and line is not None else path
+        super().__init__(message, path=where, hint=hint)
+        self.path = Path(path) if path is not None else None
+
+
+class GlossaryConflictError(GlossaryError):
+    """Two glossary entries give different translations for the same term."""
+
+
+class GlossaryImportError(GlossaryError):
+    """A CSV or TBX term base cannot be imported (unsafe, malformed or incomplete)."""

@@ -65,6 +65,27 @@ def blob_id(root: Path, path: Path) -> str:
     return _repo(root).git.hash_object(str(path))
 
 
+def user_identity(root: Path) -> str | None:
+    """``Name <email>`` of whoever runs polyletter, as git knows them."""
+    repo = _repo(root)
+    reader = repo.config_reader()
+    name = os.environ.get("GIT_AUTHOR_NAME") or reader.get_value("user", "name", default="")
+    email = os.environ.get("GIT_AUTHOR_EMAIL") or reader.get_value("user", "email", default="")
+    if not name:
+        return None
+    return f"{name} <{email}>" if email else str(name)
+
+
+def editor_of(root: Path, path: Path) -> str | None:
+    """Who made the edits in ``path``: the user if they are uncommitted, else its last author."""
+    repo = _repo(root)
+    rel = Path(os.path.abspath(path)).relative_to(Path(repo.working_tree_dir)).as_posix()
+    if head(root) is None or repo.git.status("--porcelain", "--", rel):
+        return user_identity(root)
+    author = repo.git.log("-1", "--format=%an <%ae>", "--", rel)
+    return author or user_identity(root)
+
+
 def committed_blob(root: Path, path: Path) -> str | None:
     """The object id of ``path`` as HEAD has it, or None if HEAD does not have it."""
     import git

@@ -1,34 +1,37 @@
 """``polyletter translate``: a master letter into committed language versions.
 
-For each target language: reuse every PO entry whose source block is
-unchanged, render dates and signatory countries from CLDR, send the remaining
-sentences through the engine (cache first, one batch per pair), write the PO
-and the Markdown rendering, and make one commit for the whole run. Everything
-is computed before anything is written, so a failure writes nothing.
+For each target language: fold in any human edits (PO or Markdown), reuse
+every entry whose master block is unchanged, render dates and signatory
+countries from CLDR, send the remaining sentences through the engine (cache
+first, one batch per pair), write the PO and its Markdown rendering, and make
+one commit for the whole run. Everything is computed before anything is
+written, so a failure writes nothing; one process per workspace at a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter import history
 from polyletter.cache import TranslationCache
-from polyletter.catalog import Entry, apply_catalog, load_catalog, render_catalog
+from polyletter.catalog import Entry
 from polyletter.engines import get_engine
 from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route, plan_route
-from polyletter.errors import ConfigError, WorkspaceStateError
-from polyletter.fileio import read_text, write_if_changed
+from polyletter.errors import ConfigError
+from polyletter.fileio import write_if_changed
 from polyletter.letter import Block, BlockKind, Letter, Signatory
 from polyletter.localize import locale_for, parse_date, render_countries, render_date
+from polyletter.lock import workspace_lock
 from polyletter.mt import MachineTranslator, MTStats
 from polyletter.readers import read_letter
-from polyletter.readers.markdown import split_blocks, split_front_matter
 from polyletter.segment import Sentence, join_sentences, split_sentences
+from polyletter.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
 from polyletter.workspace import Workspace
-from polyletter.writers.markdown import render_markdown
 
 
 @dataclass
@@ -37,6 +40,10 @@ class LanguageResult:
     provenance: str
     blocks_reused: int = 0
     blocks_translated: int = 0
+    needs_review: list[str] = field(default_factory=list)
+    """Blocks whose human translation was replaced by a fresh one to review."""
+    human_edits: list[str] = field(default_factory=list)
+    """Blocks whose hand edits this run folded into the PO."""
     files_written: list[Path] = field(default_factory=list)
 
 
@@ -54,6 +61,7 @@ class _Pending:
 
     block: Block
     sentences: list[list[Sentence]]
+    previous: Entry | None
 
 
 def translate_letter(
@@ -64,27 +72,31 @@ def translate_letter(
     workspace: Workspace | None = None,
 ) -> TranslateResult:
     ws = workspace or Workspace.find()
+    with workspace_lock(ws):
+        return _translate(ws, letter, targets, engine)
+
+
+def _translate(
+    ws: Workspace, letter: str, targets: Sequence[str] | None, engine: Engine | str | None
+) -> TranslateResult:
     name = ws.letter_name(letter)
     master_path = ws.master_path(name)
     source = ws.config.source
     master = read_letter(master_path, source)
     langs = _targets(targets or ws.config.targets, source)
-    if not isinstance(engine, str) and engine is not None:
-        active = engine
-    else:
-        active = get_engine(engine or ws.config.engine, ws.config)
+    active = engine if engine is not None and not isinstance(engine, str) else None
+    active = active or get_engine(engine or ws.config.engine, ws.config)
     routes = {lang: plan_route(active, source, lang, ws.config.pivot) for lang in langs}
 
+    editor = functools.partial(history.editor_of, ws.root)
+    versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
     mt = MachineTranslator(active, TranslationCache(ws.cache_dir))
-    master_rel = ws.rel(master_path)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
-        existing = _load_version(ws, name, lang)
-        entries, pending = _plan_language(master, existing, source, lang)
+        entries, pending = _plan_language(master, versions[lang], source, lang)
         plans[lang] = (entries, pending)
-        sentences = [s.text for p in pending for line in p.sentences for s in line]
-        jobs[lang] = (routes[lang], sentences)
+        jobs[lang] = (routes[lang], [s.text for p in pending for line in p.sentences for s in line])
     translated = mt.run(jobs)
 
     results: list[LanguageResult] = []
@@ -92,28 +104,16 @@ def translate_letter(
     for lang in langs:
         entries, pending = plans[lang]
         provenance = mt.provenance(routes[lang])
-        for item in pending:
-            lines = [
-                join_sentences(line, [translated[lang][s.text] for s in line]) for line in item.sentences
-            ]
-            entries[item.block.id] = Entry(
-                item.block.id,
-                item.block.text,
-                "\n".join(lines),
-                False,
-                {"origin": "machine", "engine": provenance},
-            )
         result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
-        po_text = render_catalog(
-            master,
-            entries,
-            letter=name,
-            target=lang,
-            master_rel=master_rel,
-            line_numbers={b.id: b.source_line for b in master.blocks if b.source_line},
-        )
-        md_text = render_markdown(apply_catalog(master, entries, lang))
-        outputs += [(ws.po_path(name, lang), po_text), (ws.md_path(name, lang), md_text)]
+        result.human_edits = list(versions[lang].folded)
+        for item in pending:
+            text = "\n".join(
+                join_sentences(line, [translated[lang][s.text] for s in line]) for line in item.sentences
+            )
+            entry = _machine_entry(item, text, provenance)
+            result.needs_review += [item.block.id] if entry.fuzzy else []
+            entries[item.block.id] = entry
+        outputs += render_version(ws, master, name, lang, entries)
         results.append(result)
 
     for path, text in outputs:
@@ -134,48 +134,44 @@ def _targets(requested: Sequence[str], source: str) -> list[str]:
     return langs
 
 
-def _load_version(ws: Workspace, name: str, lang: str) -> dict[str, Entry]:
-    """The current PO entries of a language version, refusing to overwrite hand edits.
-
-    A translated ``.md`` whose blocks no longer read as its PO's translations
-    holds edits a human made; until they are folded into the PO we stop rather
-    than lose them.
-    """
-    po_path, md_path = ws.po_path(name, lang), ws.md_path(name, lang)
-    existing = load_catalog(po_path)
-    if md_path.exists():
-        _, body, _ = split_front_matter(read_text(md_path, what="translation"), md_path)
-        found = ["\n".join(b.lines) for b in split_blocks(body)]
-        expected = [e.translation or e.source for e in existing.values()]
-        if found != expected:
-            raise WorkspaceStateError(
-                "edited by hand since polyletter wrote it",
-                path=ws.rel(md_path),
-                hint=f"Put the edits into {ws.rel(po_path)} (msgstr) or undo them with "
-                f"`git checkout -- {ws.rel(md_path)}`, then run again.",
-            )
-    return existing
-
-
 def _plan_language(
-    master: Letter, existing: dict[str, Entry], source: str, target: str
+    master: Letter, version: LanguageVersion, source: str, target: str
 ) -> tuple[dict[str, Entry], list[_Pending]]:
     """Entries that need no engine (reused, dates, signatories), and the blocks that do."""
     entries: dict[str, Entry] = {}
     pending: list[_Pending] = []
     for block in master.blocks:
-        previous = existing.get(block.id)
-        if previous and previous.source == block.text and previous.usable:
+        previous = version.entries.get(block.id)
+        if previous and previous.reusable_for(block.text):
             entries[block.id] = previous
             continue
         local = _localize(block, source, target)
         if local is not None:
-            entries[block.id] = Entry(
-                block.id, block.text, local, False, {"origin": "locale", "engine": "cldr"}
-            )
+            provenance = stamp({"origin": "locale", "engine": "cldr"}, local)
+            entries[block.id] = Entry(block.id, block.text, local, False, provenance)
             continue
-        pending.append(_Pending(block, [split_sentences(line, source) for line in block.lines]))
+        sentences = [split_sentences(line, source) for line in block.lines]
+        pending.append(_Pending(block, sentences, previous))
     return entries, pending
+
+
+def _machine_entry(item: _Pending, text: str, provenance: str) -> Entry:
+    """A fresh machine translation; flagged for review when it replaces a human one.
+
+    The human text stays in the entry (``previous``), and the master text it
+    translated in ``#| msgid``, so a reviewer sees both sides of the change.
+    """
+    block, previous = item.block, item.previous
+    if previous is not None and previous.origin in HUMAN_ORIGINS and previous.translation:
+        kept = {
+            "origin": "machine",
+            "engine": provenance,
+            "previous": previous.translation.replace("\n", "\\n"),
+            "previous-by": previous.provenance.get("by", "unknown"),
+            "since": dt.date.today().isoformat(),
+        }
+        return Entry(block.id, block.text, text, True, stamp(kept, text), previous.source)
+    return Entry(block.id, block.text, text, False, stamp({"origin": "machine", "engine": provenance}, text))
 
 
 def _localize(block: Block, source: str, target: str) -> str | None:
@@ -198,21 +194,34 @@ def _commit(
 ) -> str | None:
     master_commit = history.last_commit_of(ws.root, master_path)
     master_blob = history.blob_id(ws.root, master_path)
-    committed_blob = history.committed_blob(ws.root, master_path) if master_commit else None
-    include_master = master_commit is None or committed_blob != master_blob
+    committed = history.committed_blob(ws.root, master_path) if master_commit else None
+    include_master = master_commit is None or committed != master_blob
     langs = ", ".join(r.lang for r in results)
+    machine = any(r.blocks_translated for r in results)
+    human = [r for r in results if r.human_edits]
+    kinds = ", ".join(k for k, present in (("machine", machine), ("human", bool(human))) if present)
+    if machine or not human:
+        subject = f"polyletter: translate {name} into {langs}"
+        body = f"Machine translation of {ws.rel(master_path)}" + (
+            " (committed here)." if include_master else f" as of {master_commit[:12]}."
+        )
+    else:
+        subject = f"polyletter: fold human edits into {name} ({', '.join(r.lang for r in human)})"
+        body = "Corrections made by hand in the PO or Markdown, recorded as human translations."
     lines = [
-        f"polyletter: translate {name} into {langs}",
+        subject,
         "",
-        f"Machine translation of {ws.rel(master_path)}"
-        + (" (committed here)." if include_master else f" as of {master_commit[:12]}."),
+        body,
         "",
         f"Polyletter-Letter: {name}",
+        f"Polyletter-Kind: {kinds or 'machine'}",
         f"Polyletter-Languages: {langs}",
         f"Polyletter-Master: {ws.rel(master_path)}",
         f"Polyletter-Master-Commit: {'this commit' if include_master else master_commit}",
         f"Polyletter-Master-Blob: {master_blob}",
     ]
     lines += [f"Polyletter-Engine-{r.lang}: {r.provenance}" for r in results]
+    lines += [f"Polyletter-Human-{r.lang}: {', '.join(r.human_edits)}" for r in human]
+    lines += [f"Polyletter-Review-{r.lang}: {', '.join(r.needs_review)}" for r in results if r.needs_review]
     to_commit = [*paths, master_path] if include_master else paths
     return history.commit_paths(ws.root, to_commit, "\n".join(lines) + "\n")

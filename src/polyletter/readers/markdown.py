@@ -27,9 +27,9 @@ from polyletter.localize import parse_date
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+)(.*)$")
 _HARD_BREAK = re.compile(r"( {2,}|\\)$")
-LINE_START_MARKUP = re.compile(r"^(#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\\)")
+LINE_START_MARKUP = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
 """Prose lines starting like this are written with a backslash in front (CommonMark escape)."""
-_ESCAPED = re.compile(r"^\\(?=#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\\)")
+_ESCAPED = re.compile(r"^\\(?=#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
 
 
 @dataclass(frozen=True)

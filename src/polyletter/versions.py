@@ -1,0 +1,143 @@
+"""One language version of a letter: its PO entries, and the human edits made to it.
+
+Translators may correct a version in two places: the ``.po`` (Poedit,
+Weblate) or the rendered ``.md``. Both are found here, block by block, and
+folded into the PO as human translations, so nothing a person typed is ever
+overwritten by the engine:
+
+- a PO entry whose ``msgstr`` no longer matches the digest polyletter recorded
+  when it wrote it was edited in the PO;
+- a block of the ``.md`` that differs from what its PO entry renders was
+  edited in the Markdown. A ``.md`` whose blocks no longer line up with the
+  master's (one added or removed by hand) cannot be folded safely: that stops
+  the run with the first block that does not match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from polyletter.catalog import Entry, apply_catalog, load_catalog, render_catalog
+from polyletter.errors import WorkspaceStateError
+from polyletter.fileio import read_text
+from polyletter.letter import Letter
+from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
+from polyletter.workspace import Workspace
+from polyletter.writers.markdown import render_markdown
+
+HUMAN_ORIGINS = ("human", "review")
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a translation as polyletter wrote it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def stamp(provenance: dict[str, str], translation: str) -> dict[str, str]:
+    """Provenance with the digest of the text it describes."""
+    return {**provenance, "digest": digest(translation)}
+
+
+@dataclass
+class LanguageVersion:
+    letter: str
+    lang: str
+    entries: dict[str, Entry]
+    folded: list[str] = field(default_factory=list)
+    """Ids of blocks whose human edits were folded in by this load."""
+    folded_from: set[str] = field(default_factory=set)
+    """Which files held them: "po", "md"."""
+
+
+def load_version(
+    ws: Workspace, letter: str, lang: str, *, editor: Callable[[Path], str | None] | None = None
+) -> LanguageVersion:
+    """The PO entries of a version with every human edit (PO or Markdown) folded in.
+
+    ``editor(path)`` says who edited a file; it is asked only when an edit is found.
+    """
+    po_path, md_path = ws.po_path(letter, lang), ws.md_path(letter, lang)
+    entries = load_catalog(po_path)
+    version = LanguageVersion(letter, lang, entries)
+    today = dt.date.today().isoformat()
+
+    md_texts: dict[str, str] = {}
+    if md_path.exists():
+        _, body, offset = split_front_matter(read_text(md_path, what="translation"), md_path)
+        found = split_blocks(body, first_line=offset + 1)
+        expected = list(entries.values())
+        if len(found) != len(expected):
+            _raise_structure(ws, md_path, found, expected)
+        md_texts = {e.block_id: "\n".join(b.lines) for b, e in zip(found, expected, strict=True)}
+
+    for block_id, entry in list(entries.items()):
+        recorded = entry.provenance.get("digest")
+        shown = entry.translation or entry.source
+        po_edited = bool(recorded) and digest(entry.translation) != recorded
+        approved = "previous" in entry.provenance and not entry.fuzzy
+        md_text = md_texts.get(block_id, shown)
+        md_edited = md_text != shown and not (recorded and digest(md_text) == recorded)
+        if po_edited and md_edited:
+            raise WorkspaceStateError(
+                f"block {block_id} was edited both here and in {ws.rel(md_path)}, differently",
+                path=ws.rel(po_path),
+                hint="Keep one of the two edits (undo the other with git checkout), then run again.",
+            )
+        if md_edited or po_edited or approved:
+            path = md_path if md_edited else po_path
+            author = editor(path) if editor else None
+            entries[block_id] = _as_human(entry, md_text if md_edited else entry.translation, author, today)
+            version.folded.append(block_id)
+            version.folded_from.add("md" if md_edited else "po")
+    return version
+
+
+def _as_human(entry: Entry, text: str, author: str | None, today: str) -> Entry:
+    provenance = {"origin": "human", "by": author or "unknown", "date": today}
+    return replace(
+        entry, translation=text, fuzzy=False, previous_source=None, provenance=stamp(provenance, text)
+    )
+
+
+def _raise_structure(ws: Workspace, md_path: Path, found: list[RawBlock], expected: list[Entry]) -> None:
+    """Name the first block where the Markdown and the master part ways."""
+    texts = ["\n".join(b.lines) for b in found]
+    shown = [e.translation or e.source for e in expected]
+    where = "its blocks do not line up"
+    for tag, i1, i2, j1, _ in difflib.SequenceMatcher(None, shown, texts, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "delete":
+            where = f"block {expected[i1].block_id} is missing"
+        elif tag == "insert" or (tag == "replace" and i1 == i2):
+            where = f"block {j1 + 1} (line {found[j1].line_no}) is not in the master"
+        else:
+            where = f"block {j1 + 1} (line {found[j1].line_no}) does not match {expected[i1].block_id}"
+        break
+    raise WorkspaceStateError(
+        f"has {len(found)} blocks where the master has {len(expected)}; {where}",
+        path=ws.rel(md_path),
+        hint="Keep one block per master block (blank lines separate them), or restore it with git checkout.",
+    )
+
+
+def render_version(
+    ws: Workspace, master: Letter, letter: str, lang: str, entries: dict[str, Entry]
+) -> list[tuple[Path, str]]:
+    """The PO and Markdown texts of a version, ready to be written."""
+    master_rel = ws.rel(ws.master_path(letter))
+    po_text = render_catalog(
+        master,
+        entries,
+        letter=letter,
+        target=lang,
+        master_rel=master_rel,
+        line_numbers={b.id: b.source_line for b in master.blocks if b.source_line},
+    )
+    md_text = render_markdown(apply_catalog(master, entries, lang))
+    return [(ws.po_path(letter, lang), po_text), (ws.md_path(letter, lang), md_text)]
