@@ -51,7 +51,7 @@ def _split_langs(value: str | None) -> list[str] | None:
 def _console():
     from rich.console import Console
 
-    return Console(highlight=False, markup=False)
+    return Console(highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from polyletter.errors import ConfigError
 
 _ENGINES = {
     "argos": "polyletter.engines.argos",
+    "apertium": "polyletter.engines.apertium",
 }
 
 
