@@ -75,6 +75,7 @@ class GlossaryError(PolyletterError):
     def __init__(
         self, message: str, *, path: Path | str | None = None, line: int | None = None, hint: str = ""
     ) -> None:
+        self.message = message
         self.line = line
         where = f"{path}:{line}" if path is not None and line is not None else path
         super().__init__(message, path=where, hint=hint)
@@ -87,3 +88,7 @@ class GlossaryConflictError(GlossaryError):
 
 class GlossaryImportError(GlossaryError):
     """A CSV or TBX term base cannot be imported (unsafe, malformed or incomplete)."""
+
+
+class RevisionNotFoundError(PolyletterError):
+    """A ``--since`` that is neither a release of the letter nor a git revision."""

@@ -1,0 +1,269 @@
+"""Keeping glossary terms away from the engine, and putting the right words back.
+
+``protect`` swaps each matched term for a placeholder the engine should pass
+through; ``restore`` swaps each placeholder in the engine's output for the
+term's preferred target form (a keep-term for its source text). Engines are
+not obliged to behave: they drop placeholders, repeat them, add spaces inside
+them or chew off a bracket. So ``restore`` recognises placeholders with spaces
+inserted or case changed, records per term whether it was restored, missing or
+duplicated, and then removes everything that still looks like a placeholder --
+any leftover in the placeholder's shape with any number, and any stray
+delimiter character of the placeholder that was not in the source text -- so
+none can reach a file. What it removed is reported too.
+
+``inject`` is the other strategy, for models that mangle placeholders: the
+source sentence with each term already replaced by its target form, which many
+NMT models copy through.
+
+Both capitalise a target form that lands at the start of a sentence
+("génocide" -> "Génocide"), since glossary forms are written as they appear
+mid-sentence; pass ``capitalize=False`` to write them verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from polyletter.glossary.matching import Match
+from polyletter.glossary.model import Term, target_form
+
+Placeholder = Callable[[int], str]
+Status = Literal["restored", "missing", "duplicated"]
+
+_SENTINEL_BASE = 0xF0000
+"""Supplementary Private Use Area A: where slots wait while debris is cleaned up."""
+_MAX_SLOTS = 0xFFFD
+_SENTINELS = re.compile("[\U000f0000-\U000ffffd]")
+_SENTENCE_START = re.compile(r"(?:\A|[.!?\u2026\u3002]\s+|\n)[\s\"'\u201c\u2018\u00ab\u00bf\u00a1(\[]*\Z")
+
+
+_NO_SPACE_BEFORE = tuple(",.)]}\u2026")
+
+
+def bracket_placeholder(index: int) -> str:
+    """``⟦0⟧``: digits in brackets no source text uses, so leftovers are easy to spot."""
+    return f"\u27e6{index}\u27e7"
+
+
+@dataclass(frozen=True)
+class Slot:
+    index: int
+    term: Term
+    source_text: str
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The masked text to send to the engine, and what each placeholder stands for."""
+
+    text: str
+    slots: list[Slot]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    """What happened to one protected term in the engine's output."""
+
+    term: Term
+    status: Status
+    index: int = 0
+    source_text: str = ""
+    target_text: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    records: list[TermRecord]
+    removed: list[str] = field(default_factory=list)
+    """Placeholder debris taken out of the engine's output (QA reports it)."""
+
+    @property
+    def clean(self) -> bool:
+        """True when every term came back exactly once and nothing had to be removed."""
+        return not self.removed and all(r.status == "restored" for r in self.records)
+
+
+def protect(text: str, matches: Sequence[Match], placeholder: Placeholder = bracket_placeholder) -> Protected:
+    """Replace each match by ``placeholder(i)``; ``matches`` come from ``find_terms`` on ``text``.
+
+    Raises ``ValueError`` if matches overlap or do not fit the text, or if a
+    placeholder is not unique or already occurs in the text (restore could not
+    tell them apart); a pipeline then falls back to ``inject``.
+    """
+    ordered = sorted(matches, key=lambda m: m.start)
+    if len(ordered) > _MAX_SLOTS:
+        raise ValueError(f"{len(ordered)} terms in one text; protect at most {_MAX_SLOTS} at a time")
+    pieces: list[str] = []
+    slots: list[Slot] = []
+    seen: set[str] = set()
+    pos = 0
+    for index, match in enumerate(ordered):
+        if match.start < pos or match.end > len(text) or text[match.start : match.end] != match.text:
+            raise ValueError(f"match {match.text!r} at {match.start} overlaps another or is not in the text")
+        mark = placeholder(index)
+        key = _squash(mark)
+        if not mark.strip() or key in seen or key in _squash(text):
+            raise ValueError(f"placeholder {mark!r} is empty, repeated, or already in the text")
+        seen.add(key)
+        pieces += [text[pos : match.start], mark]
+        slots.append(Slot(index, match.term, match.text, mark))
+        pos = match.end
+    pieces.append(text[pos:])
+    return Protected("".join(pieces), slots, text)
+
+
+def restore(translated: str, protected: Protected, target_lang: str, *, capitalize: bool = True) -> Restored:
+    """The engine's output with every placeholder replaced and all placeholder debris removed."""
+    removed: list[str] = [m.group() for m in _SENTINELS.finditer(translated)]
+    text = _SENTINELS.sub("", translated)
+    counts = [0] * len(protected.slots)
+    if protected.slots:
+        lookup = {_squash(s.placeholder): s.index for s in protected.slots}
+        alternatives = sorted({_tolerant(s.placeholder) for s in protected.slots}, key=len, reverse=True)
+        slot_regex = re.compile("|".join(alternatives))
+
+        def to_sentinel(m: re.Match[str]) -> str:
+            index = lookup.get(_squash(m.group()))
+            if index is None:
+                return m.group()
+            counts[index] += 1
+            return chr(_SENTINEL_BASE + index)
+
+        text = slot_regex.sub(to_sentinel, text)
+    text = _remove_debris(text, protected, removed)
+
+    forms = [_form(s.term, s.source_text, target_lang) for s in protected.slots]
+    out: list[str] = []
+    pos = 0
+    for m in _SENTINELS.finditer(text):
+        out.append(text[pos : m.start()])
+        slot = protected.slots[ord(m.group()) - _SENTINEL_BASE]
+        out.append(_cased(forms[slot.index], slot.term, "".join(out), capitalize))
+        pos = m.end()
+    out.append(text[pos:])
+    records = [
+        TermRecord(
+            s.term,
+            "missing" if counts[s.index] == 0 else "restored" if counts[s.index] == 1 else "duplicated",
+            s.index,
+            s.source_text,
+            forms[s.index],
+            counts[s.index],
+        )
+        for s in protected.slots
+    ]
+    return Restored("".join(out), records, removed)
+
+
+def inject(text: str, matches: Sequence[Match], target_lang: str, *, capitalize: bool = True) -> str:
+    """The source text with each matched term already in its target form."""
+    out: list[str] = []
+    pos = 0
+    for match in sorted(matches, key=lambda m: m.start):
+        if match.start < pos:
+            raise ValueError(f"match {match.text!r} at {match.start} overlaps another")
+        out.append(text[pos : match.start])
+        form = _form(match.term, match.text, target_lang)
+        out.append(_cased(form, match.term, "".join(out), capitalize))
+        pos = match.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _form(term: Term, source_text: str, lang: str) -> str:
+    """Keep-terms come back exactly as they stood in the source; others in their target form."""
+    if term.keep:
+        return source_text
+    try:
+        return target_form(term, lang)
+    except LookupError:
+        return source_text  # the pipeline matched without target_lang; leave the term as written
+
+
+def _cased(form: str, term: Term, before: str, capitalize: bool) -> str:
+    if capitalize and not term.keep and form[:1].islower() and _SENTENCE_START.search(before):
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _runs(mark: str) -> list[str]:
+    """``__T12__`` -> ``["__", "T", "12", "__"]``: digits, letters, and everything else."""
+    return re.findall(r"\d+|[^\W\d_]+|[\W_]+", "".join(mark.split()))
+
+
+def _join(runs: list[str], any_number: bool) -> str:
+    return r"\s*".join(r"\d+" if any_number and run.isdigit() else re.escape(run) for run in runs)
+
+
+def _tolerant(mark: str) -> str:
+    """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case."""
+    lead = r"(?<!\d)" if mark.strip()[:1].isdigit() else ""
+    tail = r"(?!\d)" if mark.strip()[-1:].isdigit() else ""
+    return f"{lead}(?i:{_join(_runs(mark), False)}){tail}"
+
+
+def _shapes(mark: str) -> list[str]:
+    """Regexes for what is left of ``mark`` after an engine: any number, or a delimiter lost.
+
+    ``⟦7⟧`` in a text with three slots, ``⟦1`` or ``1⟧`` with a bracket chewed
+    off, ``__T2_`` -- all placeholder debris, none a word of the translation.
+    """
+    runs = _runs(mark)
+    shapes = [f"(?i:{_join(runs, True)})"]
+    lead = runs[0] if runs and not runs[0][0].isalnum() else ""
+    tail = runs[-1] if len(runs) > 1 and not runs[-1][0].isalnum() else ""
+    core = runs[(1 if lead else 0) : (len(runs) - 1 if tail else len(runs))]
+    if core and (lead or tail):
+        body = _join(core, True)
+        left = "[" + re.escape("".join(sorted(set(lead)))) + "]+" if lead else ""
+        right = "[" + re.escape("".join(sorted(set(tail)))) + "]+" if tail else ""
+        if left:
+            shapes.append(rf"(?i:{left}\s*{body}(?:\s*{right})?)" if right else rf"(?i:{left}\s*{body})")
+        if right:
+            shapes.append(rf"(?i:(?:{left}\s*)?{body}\s*{right})" if left else rf"(?i:{body}\s*{right})")
+    return shapes
+
+
+def _remove_debris(text: str, protected: Protected, removed: list[str]) -> str:
+    marks = [s.placeholder for s in protected.slots]
+    if not marks:
+        return text
+    patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
+    delimiters = sorted(
+        {ch for m in marks for ch in m if not ch.isalnum() and not ch.isspace()} - set(protected.source)
+    )
+    if delimiters:
+        cls = "[" + re.escape("".join(delimiters)) + "]"
+        patterns.append(rf"(?:(?<!\d)\d{{1,3}})?{cls}+(?:\s?{cls}+)*(?:\d{{1,3}}(?!\d))?")
+    debris = re.compile("|".join(patterns))
+    kept = ""
+    pos = 0
+    for m in debris.finditer(text):
+        if not m.group():
+            continue
+        removed.append(m.group())
+        kept += text[pos : m.start()]
+        after = m.end()
+        while after < len(text) and text[after] in " \t":
+            after += 1
+        following = text[after : after + 1]
+        # Leave no double space, no space before a comma or full stop, none at either end.
+        if following in ("", "\n") or following in _NO_SPACE_BEFORE:
+            kept = kept.rstrip(" \t")
+            pos = after
+        elif not kept or kept[-1] in " \t\n":
+            pos = after
+        else:
+            pos = m.end()
+    return kept + text[pos:]
