@@ -10,6 +10,7 @@ polib writes it, so Poedit, Weblate, OmegaT and ``msgfmt`` read it.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,11 +61,7 @@ def load_catalog(path: Path) -> dict[str, Entry]:
     for item in po:
         if item.obsolete or not item.msgctxt:
             continue
-        provenance = {}
-        for line in (item.tcomment or "").splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                provenance[key.strip()] = value.strip()
+        provenance = _parse_provenance(item.tcomment or "")
         entries[item.msgctxt] = Entry(
             item.msgctxt,
             item.msgid,
@@ -74,6 +71,23 @@ def load_catalog(path: Path) -> dict[str, Entry]:
             item.previous_msgid or None,
         )
     return entries
+
+
+_PROVENANCE_KEY = re.compile(r"^([a-z][a-z0-9-]*): ?(.*)$")
+
+
+def _parse_provenance(comment: str) -> dict[str, str]:
+    """``key: value`` lines; polib wraps long values, so other lines continue the last one."""
+    provenance: dict[str, str] = {}
+    last = None
+    for line in comment.splitlines():
+        match = _PROVENANCE_KEY.match(line)
+        if match:
+            last = match[1]
+            provenance[last] = match[2].strip()
+        elif last is not None and line.strip():
+            provenance[last] = f"{provenance[last]} {line.strip()}".strip()
+    return provenance
 
 
 def render_catalog(

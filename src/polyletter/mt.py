@@ -1,9 +1,14 @@
-"""Sending sentences through an engine: cache first, one batch per language pair.
+"""Sending sentences through an engine: glossary first, cache next, one batch per language pair.
 
 Routes for several targets are run leg by leg, so that every language pair of
 a run -- including a shared pivot leg such as fr->en for fr->es and fr->pt --
 reaches the engine in a single ``translate`` call, and only with sentences
 the cache does not already hold.
+
+The cache holds the engine's raw answer to exactly what it was sent: the
+sentence with glossary terms already masked or injected. So a change to the
+glossary retranslates exactly the sentences whose masked form it changes, and
+a new target form for a placeholder-protected term costs no engine call at all.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from polyletter.cache import CacheKey, TranslationCache
+from polyletter.enforce import Prepared, TermEnforcer, TermOutcome
 from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route
 from polyletter.errors import EngineError
+from polyletter.glossary import Glossary
 
 
 @dataclass
@@ -25,11 +32,23 @@ class MTStats:
     per_pair: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
+@dataclass
+class RunResult:
+    texts: dict[str, dict[str, str]]
+    """target -> source sentence -> translation."""
+    terms: dict[str, dict[str, list[TermOutcome]]]
+    """target -> source sentence -> what happened to its glossary terms, leg after leg."""
+
+
 class MachineTranslator:
-    def __init__(self, engine: Engine, cache: TranslationCache, variant: str = "") -> None:
+    def __init__(self, engine: Engine, cache: TranslationCache, glossary: Glossary | None = None) -> None:
         self.engine = engine
         self.cache = cache
-        self.variant = variant
+        self.enforcer = TermEnforcer(
+            glossary,
+            getattr(engine, "glossary_strategy", "inject"),
+            getattr(engine, "placeholder", None),
+        )
         self.stats = MTStats()
 
     def provenance(self, route: Route) -> str:
@@ -37,33 +56,43 @@ class MachineTranslator:
         legs = ", ".join(f"{a}>{b} {self.engine.version(a, b)}" for a, b in route.legs)
         return f"{self.engine.name} {legs}"
 
-    def run(self, jobs: Mapping[str, tuple[Route, Sequence[str]]]) -> dict[str, dict[str, str]]:
-        """Translate each target's sentences along its route; returns target -> source -> text."""
+    def run(self, jobs: Mapping[str, tuple[Route, Sequence[str]]]) -> RunResult:
+        """Translate each target's sentences along its route."""
         current = {t: {s: s for s in sentences} for t, (_, sentences) in jobs.items()}
+        terms: dict[str, dict[str, list[TermOutcome]]] = {t: {} for t in jobs}
         self.stats.requested += sum(len(set(s)) for _, s in jobs.values())
         steps = max((len(route.legs) for route, _ in jobs.values()), default=0)
         for step in range(steps):
             wanted: dict[tuple[str, str], list[str]] = {}
             for target, (route, _) in jobs.items():
                 if step < len(route.legs):
-                    bucket = wanted.setdefault(route.legs[step], [])
-                    bucket.extend(current[target].values())
+                    wanted.setdefault(route.legs[step], []).extend(current[target].values())
             done = {pair: self._translate_pair(pair, texts) for pair, texts in wanted.items()}
             for target, (route, _) in jobs.items():
-                if step < len(route.legs):
-                    table = done[route.legs[step]]
-                    current[target] = {src: table[text] for src, text in current[target].items()}
-        return current
+                if step >= len(route.legs):
+                    continue
+                table = done[route.legs[step]]
+                for src, text in current[target].items():
+                    translated, outcomes = table[text]
+                    current[target][src] = translated
+                    terms[target].setdefault(src, []).extend(outcomes)
+        return RunResult(current, terms)
 
-    def _translate_pair(self, pair: tuple[str, str], texts: Sequence[str]) -> dict[str, str]:
+    def _translate_pair(
+        self, pair: tuple[str, str], texts: Sequence[str]
+    ) -> dict[str, tuple[str, list[TermOutcome]]]:
         source, target = pair
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
-        key = CacheKey(self.engine.name, self.engine.version(source, target), source, target, self.variant)
-        found = self.cache.lookup(key, unique)
-        missing = [t for t in unique if t not in found]
-        self.stats.from_cache += len(unique) - len(missing)
+        prepared: dict[str, Prepared] = {t: self.enforcer.prepare(t, source, target) for t in unique}
+        inputs = list(dict.fromkeys(p.engine_input for p in prepared.values()))
+        key = CacheKey(self.engine.name, self.engine.version(source, target), source, target)
+        found = self.cache.lookup(key, inputs)
+        missing = [t for t in inputs if t not in found]
+        self.stats.from_cache += len(inputs) - len(missing)
         if missing:
-            translated = self.engine.translate(source, target, missing)
+            spans = {p.engine_input: list(p.spans) for p in prepared.values()}
+            wanted_terms = [spans[t] for t in missing] if any(spans[t] for t in missing) else None
+            translated = self.engine.translate(source, target, missing, wanted_terms)
             if len(translated) != len(missing):
                 raise EngineError(
                     f"{self.engine.name} returned {len(translated)} translations for {len(missing)} sentences"
@@ -73,5 +102,6 @@ class MachineTranslator:
             found.update(fresh)
             self.stats.sent += len(missing)
             self.stats.per_pair[pair] = self.stats.per_pair.get(pair, 0) + len(missing)
-        found.update({t: t for t in texts if not t.strip()})
-        return found
+        results = {t: self.enforcer.finish(p, found[p.engine_input], target) for t, p in prepared.items()}
+        results.update({t: (t, []) for t in texts if not t.strip()})
+        return results

@@ -19,11 +19,13 @@ from pathlib import Path
 from polyletter import history
 from polyletter.cache import TranslationCache
 from polyletter.catalog import Entry
+from polyletter.enforce import TermOutcome
 from polyletter.engines import get_engine
 from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route, plan_route
 from polyletter.errors import ConfigError
 from polyletter.fileio import write_if_changed
+from polyletter.glossary import Glossary, load_glossary, resolve_glossary_paths
 from polyletter.letter import Block, BlockKind, Letter, Signatory
 from polyletter.localize import locale_for, parse_date, render_countries, render_date
 from polyletter.lock import workspace_lock
@@ -44,6 +46,8 @@ class LanguageResult:
     """Blocks whose human translation was replaced by a fresh one to review."""
     human_edits: list[str] = field(default_factory=list)
     """Blocks whose hand edits this run folded into the PO."""
+    term_outcomes: list[TermOutcome] = field(default_factory=list)
+    """What happened to each glossary term the engine was sent."""
     files_written: list[Path] = field(default_factory=list)
 
 
@@ -90,14 +94,15 @@ def _translate(
 
     editor = functools.partial(history.editor_of, ws.root)
     versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
-    mt = MachineTranslator(active, TranslationCache(ws.cache_dir))
+    glossary = workspace_glossary(ws)
+    mt = MachineTranslator(active, TranslationCache(ws.cache_dir), glossary)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
         entries, pending = _plan_language(master, versions[lang], source, lang)
         plans[lang] = (entries, pending)
         jobs[lang] = (routes[lang], [s.text for p in pending for line in p.sentences for s in line])
-    translated = mt.run(jobs)
+    run = mt.run(jobs)
 
     results: list[LanguageResult] = []
     outputs: list[tuple[Path, str]] = []
@@ -106,11 +111,12 @@ def _translate(
         provenance = mt.provenance(routes[lang])
         result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
         result.human_edits = list(versions[lang].folded)
+        texts, terms = run.texts[lang], run.terms[lang]
         for item in pending:
-            text = "\n".join(
-                join_sentences(line, [translated[lang][s.text] for s in line]) for line in item.sentences
-            )
-            entry = _machine_entry(item, text, provenance)
+            text = "\n".join(join_sentences(line, [texts[s.text] for s in line]) for line in item.sentences)
+            outcomes = [o for line in item.sentences for s in line for o in terms.get(s.text, [])]
+            result.term_outcomes += outcomes
+            entry = _machine_entry(item, text, provenance, _term_provenance(glossary, outcomes))
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
         outputs += render_version(ws, master, name, lang, entries)
@@ -119,7 +125,7 @@ def _translate(
     for path, text in outputs:
         if write_if_changed(path, text):
             next(r for r in results if r.lang == path.parent.name).files_written.append(path)
-    commit = _commit(ws, name, master_path, [p for p, _ in outputs], results)
+    commit = _commit(ws, name, master_path, [p for p, _ in outputs], results, glossary)
     return TranslateResult(name, results, commit, mt.stats)
 
 
@@ -155,7 +161,30 @@ def _plan_language(
     return entries, pending
 
 
-def _machine_entry(item: _Pending, text: str, provenance: str) -> Entry:
+def workspace_glossary(ws: Workspace) -> Glossary | None:
+    """The workspace's glossary, validated; None when it has no glossary files.
+
+    Loaded before anything is translated: nothing is translated with a
+    glossary that does not validate.
+    """
+    paths = resolve_glossary_paths(ws.root, ws.config.glossaries)
+    return load_glossary(paths) if paths else None
+
+
+def _term_provenance(glossary: Glossary | None, outcomes: list[TermOutcome]) -> dict[str, str]:
+    """Which glossary a block was translated with, and the terms the engine did not keep."""
+    if glossary is None or not glossary.terms:
+        return {}
+    notes = {"glossary": glossary.content_hash[:12]}
+    lost = sorted({o.term for o in outcomes if o.status != "enforced"})
+    if outcomes:
+        notes["terms"] = f"{sum(o.status == 'enforced' for o in outcomes)}/{len(outcomes)} enforced"
+    if lost:
+        notes["terms-lost"] = ", ".join(lost)
+    return notes
+
+
+def _machine_entry(item: _Pending, text: str, provenance: str, notes: dict[str, str]) -> Entry:
     """A fresh machine translation; flagged for review when it replaces a human one.
 
     The human text stays in the entry (``previous``), and the master text it
@@ -166,12 +195,14 @@ def _machine_entry(item: _Pending, text: str, provenance: str) -> Entry:
         kept = {
             "origin": "machine",
             "engine": provenance,
+            **notes,
             "previous": previous.translation.replace("\n", "\\n"),
             "previous-by": previous.provenance.get("by", "unknown"),
             "since": dt.date.today().isoformat(),
         }
         return Entry(block.id, block.text, text, True, stamp(kept, text), previous.source)
-    return Entry(block.id, block.text, text, False, stamp({"origin": "machine", "engine": provenance}, text))
+    fresh = {"origin": "machine", "engine": provenance, **notes}
+    return Entry(block.id, block.text, text, False, stamp(fresh, text))
 
 
 def _localize(block: Block, source: str, target: str) -> str | None:
@@ -190,7 +221,12 @@ def _localize(block: Block, source: str, target: str) -> str | None:
 
 
 def _commit(
-    ws: Workspace, name: str, master_path: Path, paths: list[Path], results: list[LanguageResult]
+    ws: Workspace,
+    name: str,
+    master_path: Path,
+    paths: list[Path],
+    results: list[LanguageResult],
+    glossary: Glossary | None,
 ) -> str | None:
     master_commit = history.last_commit_of(ws.root, master_path)
     master_blob = history.blob_id(ws.root, master_path)
@@ -220,6 +256,8 @@ def _commit(
         f"Polyletter-Master-Commit: {'this commit' if include_master else master_commit}",
         f"Polyletter-Master-Blob: {master_blob}",
     ]
+    if glossary is not None:
+        lines.append(f"Polyletter-Glossary: {glossary.content_hash[:12]}")
     lines += [f"Polyletter-Engine-{r.lang}: {r.provenance}" for r in results]
     lines += [f"Polyletter-Human-{r.lang}: {', '.join(r.human_edits)}" for r in human]
     lines += [f"Polyletter-Review-{r.lang}: {', '.join(r.needs_review)}" for r in results if r.needs_review]

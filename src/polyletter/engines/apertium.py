@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyletter.config import Config
+from polyletter.engines.base import TermSpan
 from polyletter.errors import EngineError
 
 DEFAULT_DATADIR = "/usr/share/apertium"
@@ -168,6 +169,7 @@ class ApertiumEngine:
     """Debian's ``apertium`` script, one process per batch (see the module docstring)."""
 
     name = "apertium"
+    glossary_strategy = "placeholder"
 
     def __init__(
         self, datadirs: Sequence[Path | str] | None = None, timeout: float = DEFAULT_TIMEOUT
@@ -275,8 +277,17 @@ class ApertiumEngine:
 
     # -------------------------------------------------------------- translate
 
-    def translate(self, source: str, target: str, sentences: Sequence[str]) -> list[str]:
-        """All sentences through one ``apertium`` process, one paragraph each (see the module docstring)."""
+    def translate(
+        self,
+        source: str,
+        target: str,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[TermSpan]] | None = None,
+    ) -> list[str]:
+        """All sentences through one ``apertium`` process, one paragraph each (see the module docstring).
+
+        ``terms`` is unused: glossary terms reach Apertium as placeholders.
+        """
         if not sentences:
             return []
         if shutil.which("apertium") is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from polyletter.config import ArgosSettings, Config
+from polyletter.engines.base import TermSpan
 from polyletter.errors import EngineError, ModelError
 from polyletter.models import InstalledModel, installed_models
 
@@ -25,10 +26,13 @@ def create(config: Config) -> ArgosEngine:
 
 class ArgosEngine:
     name = "argos"
+    glossary_strategy = "inject"
 
     def __init__(self, settings: ArgosSettings | None = None) -> None:
         self.settings = settings or ArgosSettings()
         self.calls: list[tuple[str, str, int]] = []
+        self.term_repairs = 0
+        """Glossary forms the model lost and the attention alignment put back."""
         self._models: dict[tuple[str, str], InstalledModel] | None = None
         self._loaded: dict[tuple[str, str], tuple[Any, Any, str]] = {}
         self._versions: dict[tuple[str, str], str] = {}
@@ -49,6 +53,10 @@ class ArgosEngine:
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset(self._installed())
+
+    def placeholder(self, index: int) -> str:
+        """Unused: Argos enforces glossary terms by injection (see :mod:`polyletter.enforce`)."""
+        raise NotImplementedError("the argos engine injects glossary forms instead of placeholders")
 
     def install_hint(self, source: str, target: str) -> str:
         return f"`polyletter models install {source} {target}`."
@@ -76,7 +84,19 @@ class ArgosEngine:
             self._loaded[key] = _load_package(model.path, self.settings)
         return self._loaded[key]
 
-    def translate(self, source: str, target: str, sentences: Sequence[str]) -> list[str]:
+    def translate(
+        self,
+        source: str,
+        target: str,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[TermSpan]] | None = None,
+    ) -> list[str]:
+        """One ``translate_batch`` call for all sentences; glossary forms verified and repaired.
+
+        ``terms`` holds the glossary forms already written into each sentence
+        (the inject strategy). A form the model dropped or mangled is put back
+        where the model's attention says the source form went.
+        """
         if not sentences:
             return []
         translator, tokenizer, prefix = self._load(source, target)
@@ -84,11 +104,11 @@ class ArgosEngine:
         tokens = [tokenizer.encode(s, out_type=str) for s in sentences]
 
         def bound(n: int) -> int:
-            return max(
-                1, min(settings.max_decoding_length, int(settings.length_ratio * n) + settings.length_slack)
-            )
+            limit = int(settings.length_ratio * n) + settings.length_slack
+            return max(1, min(settings.max_decoding_length, limit))
 
         longest = max((len(t) for t in tokens), default=1)
+        want_attention = bool(terms) and any(terms)
         results = translator.translate_batch(
             tokens,
             beam_size=settings.beam_size,
@@ -96,17 +116,85 @@ class ArgosEngine:
             max_batch_size=settings.max_batch_tokens,
             batch_type="tokens",
             replace_unknowns=True,
+            return_attention=want_attention,
             target_prefix=[[prefix]] * len(tokens) if prefix else None,
         )
         self.calls.append((source, target, len(sentences)))
         out = []
-        for source_tokens, result in zip(tokens, results, strict=True):
+        for index, (source_tokens, result) in enumerate(zip(tokens, results, strict=True)):
             hypothesis = list(result.hypotheses[0])
+            attention = list(result.attention[0]) if want_attention and result.attention else []
             if prefix and hypothesis[:1] == [prefix]:
-                hypothesis = hypothesis[1:]
-            hypothesis = hypothesis[: bound(len(source_tokens))]
-            out.append(tokenizer.decode_pieces(hypothesis).replace("▁", " ").strip())
+                hypothesis, attention = hypothesis[1:], attention[1:]
+            keep = bound(len(source_tokens))
+            hypothesis, attention = hypothesis[:keep], attention[:keep]
+            text = _decode(tokenizer, hypothesis)
+            spans = terms[index] if terms else ()
+            lost = [span for span in spans if span.text.casefold() not in text.casefold()]
+            if lost and attention:
+                text = _splice_terms(tokenizer, sentences[index], hypothesis, attention, lost)
+                self.term_repairs += len(lost)
+            out.append(text)
         return out
+
+
+def _decode(tokenizer: Any, pieces: Sequence[str]) -> str:
+    return tokenizer.decode_pieces(list(pieces)).replace("\u2581", " ").strip()
+
+
+def _pieces_with_offsets(tokenizer: Any, sentence: str) -> Any:
+    """SentencePiece pieces with byte offsets (``proto`` in new releases, ``immutable_proto`` before)."""
+    try:
+        return tokenizer.encode(sentence, out_type="proto").pieces
+    except (ValueError, TypeError):
+        return tokenizer.encode(sentence, out_type="immutable_proto").pieces
+
+
+def _splice_terms(
+    tokenizer: Any,
+    sentence: str,
+    hypothesis: list[str],
+    attention: list[list[float]],
+    spans: Sequence[TermSpan],
+) -> str:
+    """Put lost glossary forms back where the attention aligns their source tokens.
+
+    Each target token is aligned to the source token it attends to most; the
+    target tokens aligned to a form's source tokens are replaced by the form.
+    A form whose tokens nothing aligns to stays missing (QA reports it).
+    """
+    pieces = _pieces_with_offsets(tokenizer, sentence)
+    replacements: list[tuple[int, int, str]] = []
+    for span in spans:
+        begin = len(sentence[: span.start].encode("utf-8"))
+        end = begin + len(sentence[span.start : span.end].encode("utf-8"))
+        wanted = {i for i, p in enumerate(pieces) if p.begin < end and p.end > begin}
+        aligned = [t for t, row in enumerate(attention) if row and _argmax(row) in wanted]
+        if aligned:
+            start, stop = _longest_run(aligned)
+            replacements.append((start, stop, span.text))
+    parts: list[str] = []
+    position = 0
+    for start, stop, form in sorted(replacements):
+        start = max(start, position)  # overlapping an earlier form: go right after it
+        parts += [_decode(tokenizer, hypothesis[position:start]), form]
+        position = max(stop, start)
+    parts.append(_decode(tokenizer, hypothesis[position:]))
+    return " ".join(p for p in parts if p)
+
+
+def _argmax(row: Sequence[float]) -> int:
+    return max(range(len(row)), key=row.__getitem__)
+
+
+def _longest_run(positions: list[int]) -> tuple[int, int]:
+    """The longest stretch of consecutive target positions, as ``(start, stop)``."""
+    best = current = (positions[0], positions[0] + 1)
+    for position in positions[1:]:
+        current = (current[0], position + 1) if position == current[1] else (position, position + 1)
+        if current[1] - current[0] > best[1] - best[0]:
+            best = current
+    return best
 
 
 def _load_package(path: Path, settings: ArgosSettings) -> tuple[Any, Any, str]:

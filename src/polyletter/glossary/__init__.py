@@ -25,6 +25,7 @@ from polyletter.glossary.protection import (
     TermRecord,
     bracket_placeholder,
     inject,
+    inject_with_spans,
     protect,
     restore,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "import_csv",
     "import_tbx",
     "inject",
+    "inject_with_spans",
     "is_case_sensitive",
     "load_glossary",
     "normalise_lang",

@@ -164,17 +164,31 @@ def restore(translated: str, protected: Protected, target_lang: str, *, capitali
 
 def inject(text: str, matches: Sequence[Match], target_lang: str, *, capitalize: bool = True) -> str:
     """The source text with each matched term already in its target form."""
+    return inject_with_spans(text, matches, target_lang, capitalize=capitalize)[0]
+
+
+def inject_with_spans(
+    text: str, matches: Sequence[Match], target_lang: str, *, capitalize: bool = True
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """:func:`inject`, plus where each target form now stands: ``(start, end, form)``.
+
+    An engine that is handed the injected sentence can use the spans to check
+    (and repair) that each form survived decoding.
+    """
     out: list[str] = []
+    spans: list[tuple[int, int, str]] = []
     pos = 0
     for match in sorted(matches, key=lambda m: m.start):
         if match.start < pos:
             raise ValueError(f"match {match.text!r} at {match.start} overlaps another")
         out.append(text[pos : match.start])
-        form = _form(match.term, match.text, target_lang)
-        out.append(_cased(form, match.term, "".join(out), capitalize))
+        before = "".join(out)
+        form = _cased(_form(match.term, match.text, target_lang), match.term, before, capitalize)
+        spans.append((len(before), len(before) + len(form), form))
+        out.append(form)
         pos = match.end
     out.append(text[pos:])
-    return "".join(out)
+    return "".join(out), spans
 
 
 def _form(term: Term, source_text: str, lang: str) -> str:

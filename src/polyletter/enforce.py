@@ -1,0 +1,91 @@
+"""The glossary wins on every engine: terms go in protected and come out as the glossary says.
+
+Each engine picks its strategy (``glossary_strategy``):
+
+- ``placeholder`` -- the term is swapped for a token the engine passes through
+  untouched (Apertium copies unknown words), then the token is swapped for the
+  term's target form. Debris of mangled tokens is removed, so no placeholder
+  can ever reach a file.
+- ``inject`` -- the term's target form is written into the source sentence,
+  which neural models tend to copy; the engine is told where the forms stand
+  so it can verify them after decoding and repair what it dropped (Argos
+  aligns with CTranslate2's attention).
+
+Either way the outcome of every term is recorded: ``enforced`` when its form is
+in the output, ``missing`` when not, ``duplicated`` when a placeholder came
+back twice. QA reports what an engine could not keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from polyletter.engines.base import TermSpan
+from polyletter.glossary import Glossary, Protected, find_terms, inject_with_spans, protect, restore
+
+Outcome = Literal["enforced", "missing", "duplicated"]
+
+
+@dataclass(frozen=True)
+class TermOutcome:
+    term: str
+    target_text: str
+    status: Outcome
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A sentence as the engine will receive it, and how to finish its output."""
+
+    engine_input: str
+    spans: tuple[TermSpan, ...] = ()
+    protected: Protected | None = None
+    terms: tuple[tuple[str, str], ...] = field(default=())
+    """(source term, target form) for the inject strategy's verification."""
+
+
+class TermEnforcer:
+    def __init__(
+        self,
+        glossary: Glossary | None,
+        strategy: str,
+        placeholder: Callable[[int], str] | None = None,
+    ) -> None:
+        self.glossary = glossary if glossary is not None and glossary.terms else None
+        self.strategy = strategy
+        self.placeholder = placeholder
+
+    def prepare(self, text: str, source: str, target: str) -> Prepared:
+        if self.glossary is None:
+            return Prepared(text)
+        matches = find_terms(self.glossary, text, source, target_lang=target)
+        if not matches:
+            return Prepared(text)
+        if self.strategy == "placeholder" and self.placeholder is not None:
+            try:
+                protected = protect(text, matches, self.placeholder)
+            except ValueError:
+                pass  # the text already holds a placeholder-like token: inject instead
+            else:
+                return Prepared(protected.text, protected=protected)
+        injected, spans = inject_with_spans(text, matches, target)
+        pairs = tuple((m.term.term, form) for m, (_, _, form) in zip(matches, spans, strict=True))
+        return Prepared(injected, tuple(TermSpan(s, e, form) for s, e, form in spans), terms=pairs)
+
+    def finish(self, prepared: Prepared, output: str, target: str) -> tuple[str, list[TermOutcome]]:
+        """The engine's output with the glossary applied, and what happened to each term."""
+        if prepared.protected is not None:
+            restored = restore(output, prepared.protected, target)
+            outcomes = [
+                TermOutcome(r.term.term, r.target_text, "enforced" if r.status == "restored" else r.status)
+                for r in restored.records
+            ]
+            return restored.text, outcomes
+        folded = output.casefold()
+        outcomes = [
+            TermOutcome(term, form, "enforced" if form.casefold() in folded else "missing")
+            for term, form in prepared.terms
+        ]
+        return output, outcomes
