@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,6 +114,12 @@ def package_index_server(package_index_dir: Path) -> Iterator[str]:
 # --------------------------------------------------------------------------
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+needs_apertium = pytest.mark.skipif(
+    shutil.which("apertium") is None and not os.environ.get("POLYLETTER_REQUIRE_APERTIUM"),
+    reason="needs Debian's apertium and apertium-eng-spa (apt-get install apertium apertium-eng-spa)",
+)
+"""Skip without Apertium, except where POLYLETTER_REQUIRE_APERTIUM is set (CI): there it must run."""
 SAMPLE_LETTER = REPO_ROOT / "translations" / "en" / "r2p-2012.md"
 
 

@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Translation models (Argos Translate packages).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+glossary_app = typer.Typer(help="The coalition's term bases (glossary/*.yaml).", no_args_is_help=True)
+app.add_typer(glossary_app, name="glossary")
 
 
 @contextlib.contextmanager
@@ -102,6 +104,43 @@ def translate(
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
+    from polyletter.qa import check_letter
+
+    with _errors():
+        report = check_letter(result.letter, [lang.lang for lang in result.languages])
+    console.print(report.summary() + ("" if report.clean else f"; see `polyletter check {result.letter}`"))
+
+
+@app.command()
+def check(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Languages to check, comma-separated.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """QA before sending: glossary terms, keep-terms, numbers, untranslated text, placeholders,
+    length ratios, entries waiting for review. Exit 1 when anything is found.
+
+    Python: polyletter.qa.check_letter
+    """
+    from polyletter.qa import check_letter
+
+    with _errors():
+        report = check_letter(letter, _split_langs(lang))
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from rich.table import Table
+
+        console = _console()
+        if report.findings:
+            table = Table("lang", "block", "check", "finding")
+            for finding in report.findings:
+                table.add_row(finding.lang, finding.block_id, finding.check, finding.message)
+            console.print(table)
+        console.print(report.summary())
+    raise typer.Exit(0 if report.clean else 1)
 
 
 @app.command()
@@ -217,6 +256,111 @@ def models_remove(
     with _errors():
         model = models.remove_model(from_code, to_code)
     _console().print(f"removed {model.from_code}->{model.to_code} {model.version}")
+
+
+@glossary_app.command("list")
+def glossary_list(
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language's forms.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The workspace's terms and their forms.
+
+    Python: polyletter.terms.list_terms
+    """
+    from polyletter.terms import list_terms
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        rows = list_terms(Workspace.find(), lang)
+    if json_output:
+        import json
+
+        typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("term", "forms", "source")
+    for row in rows:
+        forms = "(keep)" if row.keep else "; ".join(f"{k}: {v}" for k, v in row.forms.items())
+        table.add_row(row.term, forms, row.source)
+    _console().print(table)
+
+
+@glossary_app.command("add", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def glossary_add(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="The source term.")],
+    keep: Annotated[bool, typer.Option("--keep", help="Never translate it (acronyms, names).")] = False,
+    note: Annotated[str, typer.Option(help="Why, or how to use it.")] = "",
+    source: Annotated[str, typer.Option(help="Where the forms come from (e.g. UNTERM).")] = "",
+    file: Annotated[Path | None, typer.Option(help="Glossary file to add to.")] = None,
+) -> None:
+    """Add a term: `polyletter glossary add "early warning" --fr "alerte rapide" --es "alerta temprana"`.
+
+    Any `--<lang> FORM` option gives the form in that language.
+    Python: polyletter.terms.add_workspace_term
+    """
+    from polyletter.terms import add_workspace_term
+    from polyletter.workspace import Workspace
+
+    forms = _language_options(ctx.args)
+    with _errors():
+        path = add_workspace_term(
+            Workspace.find(), term, forms, keep=keep, note=note, source=source, file=file
+        )
+    _console().print(f"added {term!r} to {path}")
+
+
+def _language_options(args: list[str]) -> dict[str, str]:
+    """``--fr X --es=Y`` -> ``{"fr": "X", "es": "Y"}``; anything else is a usage error."""
+    forms: dict[str, str] = {}
+    items = iter(args)
+    for arg in items:
+        if not arg.startswith("--") or len(arg) < 4:
+            raise typer.BadParameter(f"unexpected argument {arg!r}; give forms as --fr 'forme'")
+        name, _, value = arg[2:].partition("=")
+        if not value:
+            value = next(items, "")
+        if not value:
+            raise typer.BadParameter(f"--{name} needs a form")
+        forms[name] = value
+    return forms
+
+
+@glossary_app.command("check")
+def glossary_check() -> None:
+    """Validate the workspace's glossary files (syntax, conflicts, languages, empty targets).
+
+    Python: polyletter.terms.check_workspace_glossary
+    """
+    from polyletter.terms import check_workspace_glossary
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        paths, problems = check_workspace_glossary(Workspace.find())
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    _console().print(f"{len(paths)} glossary files valid")
+
+
+@glossary_app.command("import")
+def glossary_import(
+    file: Annotated[Path, typer.Argument(help="A CSV or TBX term base.")],
+    into: Annotated[Path | None, typer.Option(help="The YAML file to create.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or tbx (default: from the name).")] = None,
+) -> None:
+    """Import terms exported by a terminology database (CSV or TBX) as a new glossary file.
+
+    Python: polyletter.terms.import_terms
+    """
+    from polyletter.terms import import_terms
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        path, count = import_terms(Workspace.find(), file, into=into, fmt=fmt)
+    _console().print(f"imported {count} terms into {path}")
 
 
 def main() -> None:

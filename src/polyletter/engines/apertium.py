@@ -310,7 +310,8 @@ class ApertiumEngine:
                 )
             for i, sentence in zip(todo, translated, strict=True):
                 # A dropped word leaves its blank behind ("this year's report" -> "este año  informe").
-                out[i] = sentence if "  " in cleaned[i] else _SPACES.sub(" ", sentence)
+                sentence = sentence if "  " in cleaned[i] else _SPACES.sub(" ", sentence)
+                out[i] = _undo_start_capital(cleaned[i], sentence)
         self.calls.append((source, target, len(sentences)))
         return out
 
@@ -362,6 +363,21 @@ class ApertiumEngine:
             raise EngineError(f"apertium {mode.name} wrote output that is not UTF-8") from None
         # Apertium may keep the blank of a dropped word ("He said" -> " Dijo"): strip each.
         return [part.strip() for part in output.rstrip("\n").split("\n\n")], stderr
+
+
+_LEADING_PLACEHOLDER = re.compile(rf"^({PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}) (\w)(\w*)")
+
+
+def _undo_start_capital(source: str, translated: str) -> str:
+    """Apertium capitalises the word after a sentence-opening unknown word; undo that.
+
+    ``ZXQAAAA plays a role`` comes back as ``ZXQAAAA Toca una función``: the
+    placeholder took the sentence's capital, so the verb must not have one.
+    """
+    match = _LEADING_PLACEHOLDER.match(translated)
+    if not match or not source.startswith(match[1]) or not match[3].islower():
+        return translated
+    return f"{match[1]} {match[2].lower()}{match[3]}{translated[match.end() :]}"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

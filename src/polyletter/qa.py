@@ -1,0 +1,189 @@
+"""``polyletter check``: what a reviewer should look at before a letter is sent.
+
+Per language and block: a glossary term whose target form is missing, a
+keep-term altered, numbers that differ, a sentence left untranslated, a
+placeholder that leaked, a suspicious length ratio, an empty translation, and
+entries waiting for review. Signatory lines are checked for numbers and
+placeholders only: organisation names are kept as written on purpose, and
+"Genocide Alert" is a name, not the crime.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from polyletter.catalog import Entry
+from polyletter.glossary import Glossary, check_terms
+from polyletter.letter import BlockKind, Letter
+from polyletter.readers import read_letter
+from polyletter.segment import split_sentences
+from polyletter.versions import load_version
+from polyletter.workspace import Workspace
+
+CHECKS = (
+    "missing",
+    "empty",
+    "glossary",
+    "keep-term",
+    "numbers",
+    "untranslated",
+    "placeholder",
+    "length",
+    "needs-review",
+)
+
+LEAKED_PLACEHOLDER = re.compile(r"\u27e6\s*\d*\s*\u27e7|ZXQ[A-Z]{4}")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_LENGTH_BANDS = {"zh": (0.15, 1.2), "ja": (0.2, 1.4), "ko": (0.2, 1.4)}
+_DEFAULT_BAND = (0.5, 2.0)
+_MIN_LENGTH_FOR_RATIO = 40
+
+
+@dataclass(frozen=True)
+class QAFinding:
+    lang: str
+    block_id: str
+    check: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class CheckReport:
+    letter: str
+    langs: list[str]
+    findings: list[QAFinding] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+    def counts(self) -> Counter[str]:
+        return Counter(f.check for f in self.findings)
+
+    def summary(self) -> str:
+        if self.clean:
+            return f"check {self.letter} ({', '.join(self.langs)}): clean"
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(self.counts().items()))
+        return f"check {self.letter} ({', '.join(self.langs)}): {len(self.findings)} findings ({counts})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "letter": self.letter,
+            "languages": self.langs,
+            "clean": self.clean,
+            "counts": dict(self.counts()),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def check_letter(
+    letter: str, langs: Sequence[str] | None = None, *, workspace: Workspace | None = None
+) -> CheckReport:
+    """QA of a letter's language versions (all configured targets by default)."""
+    from polyletter.translate import workspace_glossary
+
+    ws = workspace or Workspace.find()
+    name = ws.letter_name(letter)
+    source = ws.config.source
+    master = read_letter(ws.master_path(name), source)
+    langs = list(langs or ws.config.targets)
+    glossary = workspace_glossary(ws)
+    report = CheckReport(name, langs)
+    for lang in langs:
+        if not ws.po_path(name, lang).exists():
+            report.findings.append(
+                QAFinding(
+                    lang, "-", "missing", f"no {lang} version; run `polyletter translate {name} --to {lang}`"
+                )
+            )
+            continue
+        entries = load_version(ws, name, lang).entries
+        report.findings += check_version(master, entries, glossary, source, lang)
+    return report
+
+
+def check_version(
+    master: Letter, entries: dict[str, Entry], glossary: Glossary | None, source: str, target: str
+) -> list[QAFinding]:
+    """Every finding for one language version, in block order."""
+    findings: list[QAFinding] = []
+    for block in master.blocks:
+        entry = entries.get(block.id)
+
+        def add(check: str, message: str, block_id: str = block.id) -> None:
+            findings.append(QAFinding(target, block_id, check, message))
+
+        if entry is None or not entry.translation.strip():
+            add("empty", "no translation")
+            continue
+        translation = entry.translation
+        if entry.source != block.text:
+            add("needs-review", "the master changed since this was translated; run `polyletter translate`")
+        elif entry.fuzzy:
+            previous = entry.provenance.get("previous-by", "a human")
+            add("needs-review", f"machine translation replaced one by {previous}; review and unflag it")
+        for leaked in LEAKED_PLACEHOLDER.findall(translation):
+            add("placeholder", f"leftover placeholder {leaked!r}")
+        missing, extra = _number_difference(block.text, translation)
+        if missing or extra:
+            parts = [
+                f"missing {', '.join(missing)}" if missing else "",
+                f"extra {', '.join(extra)}" if extra else "",
+            ]
+            add("numbers", "numbers differ: " + "; ".join(p for p in parts if p))
+        if block.kind in (BlockKind.SIGNATORIES, BlockKind.DATE):
+            continue
+        if glossary is not None:
+            for term_finding in check_terms(block.text, translation, glossary, source, target):
+                check = "keep-term" if term_finding.kind == "altered" else "glossary"
+                add(check, term_finding.message)
+        for sentence in _untranslated(block.text, translation, source):
+            add("untranslated", f"left in {source}: {_clip(sentence)!r}")
+        ratio = _ratio(block.text, translation)
+        low, high = _LENGTH_BANDS.get(target.split("_")[0], _DEFAULT_BAND)
+        if ratio is not None and not low <= ratio <= high:
+            add("length", f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
+    return findings
+
+
+def _digits(text: str) -> str:
+    """ASCII digits of any script (Arabic-Indic ones included), separators dropped."""
+    return "".join(str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None)
+
+
+def _numbers(text: str) -> Counter[str]:
+    normalised = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+    return Counter(_digits(m) for m in _NUMBER.findall(normalised))
+
+
+def _number_difference(source: str, translation: str) -> tuple[list[str], list[str]]:
+    wanted, found = _numbers(source), _numbers(translation)
+    return sorted((wanted - found).elements()), sorted((found - wanted).elements())
+
+
+def _untranslated(source: str, translation: str, lang: str) -> list[str]:
+    """Sentences of three words or more that came through unchanged."""
+    out = []
+    for line in source.split("\n"):
+        for sentence in split_sentences(line, lang):
+            words = re.findall(r"\w+", sentence.text)
+            if len(words) >= 3 and sentence.text in translation:
+                out.append(sentence.text)
+    return out
+
+
+def _ratio(source: str, translation: str) -> float | None:
+    if len(source) < _MIN_LENGTH_FOR_RATIO:
+        return None
+    return len(translation) / len(source)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,142 @@
+"""The workspace's glossary, for ``polyletter glossary ...``: list, add, check, import.
+
+The glossary package knows term bases; this module knows which files a
+workspace uses (``glossaries`` in polyletter.toml) and where a new term goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from polyletter.errors import GlossaryError, PolyletterError
+from polyletter.fileio import write_atomic
+from polyletter.glossary import (
+    Glossary,
+    TargetForms,
+    Term,
+    add_term,
+    check_glossary,
+    dump_terms,
+    import_csv,
+    import_tbx,
+    load_glossary,
+    resolve_glossary_paths,
+)
+from polyletter.workspace import Workspace
+
+DEFAULT_GLOSSARY = "glossary/rtop.yaml"
+
+
+@dataclass(frozen=True)
+class TermRow:
+    term: str
+    keep: bool
+    forms: Mapping[str, str]
+    note: str
+    source: str
+    origin: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "term": self.term,
+            "keep": self.keep,
+            "forms": dict(self.forms),
+            "note": self.note,
+            "source": self.source,
+            "origin": self.origin,
+        }
+
+
+def glossary_paths(ws: Workspace) -> list[Path]:
+    return resolve_glossary_paths(ws.root, ws.config.glossaries)
+
+
+def list_terms(ws: Workspace, lang: str | None = None) -> list[TermRow]:
+    """Every term, with its preferred form per language (or only ``lang``). Backs ``glossary list``."""
+    glossary = load_glossary(glossary_paths(ws))
+    rows = []
+    for term in glossary.terms:
+        forms = {code: forms.preferred for code, forms in sorted(term.targets.items())}
+        if lang is not None:
+            if not term.keep and term.target(lang) is None:
+                continue
+            forms = {lang: term.term if term.keep else term.target(lang).preferred}
+        origin = str(term.origin) if term.origin else ""
+        rows.append(TermRow(term.term, term.keep, forms, term.note, term.source, origin))
+    return rows
+
+
+def add_workspace_term(
+    ws: Workspace,
+    term: str,
+    forms: Mapping[str, str],
+    *,
+    keep: bool = False,
+    note: str = "",
+    source: str = "",
+    file: Path | None = None,
+) -> Path:
+    """Append a term to a glossary file of the workspace, refusing conflicts. Backs ``glossary add``."""
+    if not keep and not forms:
+        raise GlossaryError(
+            f"no target forms for {term!r}", hint="Give at least one, e.g. --fr '...', or --keep."
+        )
+    if keep and forms:
+        raise GlossaryError(f"{term!r}: --keep terms have no target forms", hint="Use one or the other.")
+    paths = glossary_paths(ws)
+    target = Path(file) if file else (paths[0] if paths else ws.root / DEFAULT_GLOSSARY)
+    if not target.is_absolute():
+        target = ws.root / target
+    entry = Term(
+        term=term,
+        targets={lang: TargetForms(form) for lang, form in forms.items()},
+        keep=keep,
+        note=note,
+        source=source,
+    )
+    others = [p for p in paths if p.resolve() != target.resolve()]
+    add_term(target, entry, others=others)
+    return target
+
+
+def check_workspace_glossary(ws: Workspace) -> tuple[list[Path], list[PolyletterError]]:
+    """The files checked and every problem found in them. Backs ``glossary check``."""
+    paths = glossary_paths(ws)
+    return paths, check_glossary(paths)
+
+
+def import_terms(
+    ws: Workspace, path: Path, *, into: Path | None = None, fmt: str | None = None
+) -> tuple[Path, int]:
+    """Import a CSV or TBX term base as a new YAML glossary file. Backs ``glossary import``.
+
+    The result must validate together with the workspace's other glossaries
+    (no conflicting targets); otherwise nothing is written.
+    """
+    kind = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if kind not in ("csv", "tbx", "tsv"):
+        raise GlossaryError(
+            "cannot tell the format of this term base", path=path, hint="Use .csv or .tbx, or pass --format."
+        )
+    terms = import_tbx(Path(path)) if kind == "tbx" else import_csv(Path(path))
+    target = Path(into) if into else ws.root / "glossary" / f"{Path(path).stem}.yaml"
+    if not target.is_absolute():
+        target = ws.root / target
+    if target.exists():
+        raise GlossaryError("already exists", path=target, hint="Choose another name with --into.")
+    text = dump_terms(terms)
+    _validate_with_workspace(ws, target, text)
+    write_atomic(target, text)
+    return target, len(terms)
+
+
+def _validate_with_workspace(ws: Workspace, target: Path, text: str) -> Glossary:
+    """Load the new file's text beside the workspace's glossaries, in a scratch copy."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="polyletter-glossary-") as scratch:
+        probe = Path(scratch) / target.name
+        probe.write_text(text, encoding="utf-8")
+        return load_glossary([*glossary_paths(ws), probe])
