@@ -170,3 +170,42 @@ def commit_paths(
     except git.GitCommandError as err:
         detail = (err.stderr or str(err)).strip().splitlines()
         raise GitError(f"git failed: {detail[-1] if detail else err}", path=top) from None
+
+
+# --------------------------------------------------------------------------
+# Read-only helpers for status, log, diff and release: plain ``git`` subprocesses,
+# so a read-only command need not import gitpython (~70 ms) nor start one git per file.
+# --------------------------------------------------------------------------
+
+
+def git_read(root: Path, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
+    """Run a read-only git command in ``root``; its stdout as text (UTF-8, bad bytes replaced).
+
+    A failure becomes a one-line :class:`GitError`; ``ok_codes`` lists the exit
+    codes that are answers rather than failures (``rev-parse --verify -q`` says
+    "no" with 1).
+    """
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed", hint="Install git and run again.") from None
+    if done.returncode not in ok_codes:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else done.returncode}", path=root)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def repo_prefix(root: Path) -> str:
+    """Where ``root`` sits inside its repository ("" at the top, else ``sub/dir/``).
+
+    Git prints paths relative to the repository's top in porcelain output; a
+    workspace may be a sub-folder of a larger repository.
+    """
+    return git_read(root, "rev-parse", "--show-prefix").strip()
+
+
+def identity_env(root: Path) -> dict[str, str]:
+    """Environment that gives git an author, committer and tagger where none is configured."""
+    return _identity_env(_repo(root))

@@ -80,6 +80,8 @@ def init_workspace(
         files.append(keep)
 
     commit = history.commit_paths(
-        directory, files, "polyletter: new workspace\n\nSettings, glossary and the master folder.\n"
+        directory,
+        files,
+        "polyletter: new workspace\n\nSettings, glossary and the master folder.\n\nPolyletter-Kind: setup\n",
     )
     return InitResult(directory, created, commit, files)

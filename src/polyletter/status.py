@@ -1,0 +1,414 @@
+"""``polyletter status``: where every language version of every letter stands.
+
+For each letter (a master in ``translations/<source>/``) and each language
+(the configured targets, plus any folder that holds a PO for the letter), one
+:class:`VersionStatus`. A version can be several things at once (edited by
+hand *and* uncommitted, stale *and* needing review): every flag is kept with
+its details, and one primary ``state`` is picked by :data:`PRIORITY` so a
+table can show one word.
+
+Hand edits are found by :func:`polyletter.versions.load_version` itself
+(called without an editor it only reads and writes nothing), so ``status``
+can never disagree with what the next ``translate`` will fold.
+
+It has to stay fast on hundreds of letters: no engine and no model, one
+``git status`` for the whole ``translations/`` tree instead of one git call
+per file, and a version's files are parsed only when their bytes changed
+since the last ``status`` (see :class:`_FactCache`). Parsing PO files with
+polib is what costs (about 1 ms each), so that is what is remembered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from polyletter import history
+from polyletter.catalog import Entry, load_catalog
+from polyletter.errors import PolyletterError
+from polyletter.letter import Letter
+from polyletter.workspace import MASTER_SUFFIXES, Workspace
+
+PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted")
+"""Most urgent first. ``invalid``: the next run would refuse (a PO that does not
+parse, a Markdown whose blocks no longer line up with the master, one block
+edited two ways, an unreadable master). Unfolded hand edits come before
+staleness because they are a person's work not yet in the PO; ``uncommitted``
+is last because every other state of a hand-edited file implies it."""
+
+UP_TO_DATE = "up-to-date"
+
+
+@dataclass
+class VersionStatus:
+    """One language version of one letter. Block lists hold block ids (``paragraph-2``)."""
+
+    letter: str
+    lang: str
+    state: str = UP_TO_DATE
+    """The most urgent of ``flags`` (see :data:`PRIORITY`), or ``up-to-date``."""
+    flags: list[str] = field(default_factory=list)
+    missing: bool = False
+    """No PO for this language (never translated, or deleted)."""
+    blocks: int = 0
+    """Blocks in the master."""
+    stale_blocks: list[str] = field(default_factory=list)
+    """Master blocks the next ``translate`` sends to the engine: text changed since the
+    PO was written, not in the PO at all, or with an empty translation."""
+    removed_blocks: list[str] = field(default_factory=list)
+    """PO entries for blocks the master no longer has (the next run drops them)."""
+    edited_blocks: list[str] = field(default_factory=list)
+    """Hand edits (or review approvals) the next run will fold into the PO."""
+    edited_in: list[str] = field(default_factory=list)
+    """Where those edits are: ``po``, ``md``."""
+    review_blocks: list[str] = field(default_factory=list)
+    """Entries flagged fuzzy that still wait for a reviewer once edits are folded."""
+    uncommitted_files: list[str] = field(default_factory=list)
+    """The version's PO/Markdown files that differ from HEAD (workspace-relative)."""
+    master_uncommitted: bool = False
+    """The master itself has changes git has not committed."""
+    problem: str | None = None
+    """Why the version is ``invalid``: the message the next run would stop with."""
+
+    @property
+    def stale(self) -> int:
+        """How many blocks the next run would change: retranslated plus dropped."""
+        return len(self.stale_blocks) + len(self.removed_blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data for ``status --json``, with the counts spelled out."""
+        data = asdict(self)
+        data["counts"] = {
+            "stale": self.stale,
+            "edited": len(self.edited_blocks),
+            "needs_review": len(self.review_blocks),
+            "uncommitted": len(self.uncommitted_files),
+        }
+        return data
+
+
+_FACT_FIELDS = (
+    "missing",
+    "blocks",
+    "stale_blocks",
+    "removed_blocks",
+    "edited_blocks",
+    "edited_in",
+    "review_blocks",
+    "problem",
+)
+"""What a version's own files decide (and the cache may remember); git's view is asked every time."""
+
+
+def workspace_status(
+    ws: Workspace, letter: str | None = None, *, use_cache: bool = True
+) -> list[VersionStatus]:
+    """Every letter x language with its state; only ``letter`` when given.
+
+    Backs ``polyletter status [LETTER] [--json]``. Sorted by letter, then the
+    configured targets in their order, then other languages alphabetically.
+    A PO whose master is gone is not listed (there is no letter to be
+    behind). ``use_cache=False`` parses every file again.
+    """
+    source = ws.config.source
+    if letter is not None:
+        name = ws.letter_name(letter)
+        masters = {name: ws.master_path(name)}
+    else:
+        masters = _masters(ws.translations / source)
+    po_langs = _po_languages(ws.translations, source)
+    dirty = dirty_files(ws)
+    cache = _FactCache(ws.cache_dir / "status.json", enabled=use_cache)
+    targets = [t for t in ws.config.targets if t != source]
+    order: list[tuple[str, str]] = []
+    known: dict[tuple[str, str], dict[str, Any]] = {}
+    todo: dict[str, list[str]] = {}
+    keys: dict[tuple[str, str], str] = {}
+    for name in sorted(masters):
+        master_bytes = _read_bytes(masters[name])
+        langs = targets + sorted({lang for lang, names in po_langs.items() if name in names} - set(targets))
+        for lang in langs:
+            order.append((name, lang))
+            po_bytes = _read_bytes(ws.po_path(name, lang))
+            keys[name, lang] = key = _fact_key(
+                source, master_bytes, po_bytes, _read_bytes(ws.md_path(name, lang))
+            )
+            facts = cache.get(f"{name}/{lang}", key)
+            if facts is None and po_bytes is None:
+                facts = {"missing": True}
+                cache.put(f"{name}/{lang}", key, facts)
+            if facts is None:
+                todo.setdefault(name, []).append(lang)
+            else:
+                known[name, lang] = facts
+    for (name, lang), facts in _compute(ws, masters, todo).items():
+        known[name, lang] = facts
+        cache.put(f"{name}/{lang}", keys[name, lang], facts)
+    cache.save(keep_others=letter is not None)
+
+    out: list[VersionStatus] = []
+    for name, lang in order:
+        item = VersionStatus(name, lang, **known[name, lang])
+        item.master_uncommitted = f"translations/{source}/{masters[name].name}" in dirty
+        item.uncommitted_files = [
+            rel
+            for rel in (f"translations/{lang}/{name}.po", f"translations/{lang}/{name}.md")
+            if rel in dirty
+        ]
+        _set_state(item)
+        out.append(item)
+    return out
+
+
+PARALLEL_FROM = 64
+"""Parse in worker processes only when at least this many versions changed: below
+it, starting the workers costs more than it saves."""
+PER_WORKER = 32
+"""Fewest versions worth a worker process of their own."""
+
+
+def _compute(
+    ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Facts for the versions the cache could not answer, in parallel when there are many.
+
+    A cold cache (first run, new polyletter) on hundreds of letters spends
+    its time in polib; letters are independent, so they are split across
+    forked workers (where fork exists: the work is pure reading).
+    """
+    jobs = [(name, masters[name], langs) for name, langs in todo.items()]
+    count = sum(len(langs) for _, _, langs in jobs)
+    workers = min(os.cpu_count() or 1, 8, max(1, count // PER_WORKER))
+    if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork") or sys.platform != "linux":
+        return _compute_serial(ws, jobs)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [jobs[i::workers] for i in range(workers)]
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for part in pool.map(_compute_serial, [ws] * workers, chunks):
+            results.update(part)
+    return results
+
+
+def _compute_serial(
+    ws: Workspace, jobs: list[tuple[str, Path, list[str]]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, master_path, langs in jobs:
+        master, problem = _read_master(master_path, ws.config.source)
+        for lang in langs:
+            results[name, lang] = _facts(ws, name, lang, master, problem)
+    return results
+
+
+def dirty_files(ws: Workspace) -> set[str]:
+    """Workspace-relative paths under ``translations/`` that differ from HEAD, in one git call.
+
+    Staged, modified, deleted, renamed and untracked files all count: none of
+    them is in the commit a release or a colleague would see.
+    """
+    prefix = history.repo_prefix(ws.root)
+    out = history.git_read(
+        ws.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "translations"
+    )
+    dirty: set[str] = set()
+    fields = iter(out.split("\0"))
+    for record in fields:
+        if len(record) < 4:
+            continue
+        code, path = record[:2], record[3:]
+        if "R" in code or "C" in code:
+            dirty.add(next(fields, "").removeprefix(prefix))
+        dirty.add(path.removeprefix(prefix))
+    return dirty
+
+
+def summary(statuses: Iterable[VersionStatus]) -> dict[str, int]:
+    """How many versions are in each primary state: the footer of ``polyletter status``."""
+    counts: dict[str, int] = {}
+    for item in statuses:
+        counts[item.state] = counts.get(item.state, 0) + 1
+    return counts
+
+
+def _set_state(item: VersionStatus) -> None:
+    """Derive every flag from the facts, and the primary state from :data:`PRIORITY`."""
+    flags = {
+        "invalid": bool(item.problem),
+        "missing": item.missing,
+        "edited": bool(item.edited_blocks),
+        "stale": bool(item.stale) and not item.missing,
+        "needs-review": bool(item.review_blocks),
+        "uncommitted": bool(item.uncommitted_files),
+    }
+    item.flags = [flag for flag in PRIORITY if flags[flag]]
+    item.state = item.flags[0] if item.flags else UP_TO_DATE
+
+
+def _facts(
+    ws: Workspace, letter: str, lang: str, master: Letter | None, master_problem: str | None
+) -> dict[str, Any]:
+    """What a present PO, its Markdown and the master decide about a version."""
+    from polyletter.versions import load_version
+
+    facts: dict[str, Any] = {"blocks": len(master.blocks) if master else 0}
+    entries: dict[str, Entry] = {}
+    try:
+        version = load_version(ws, letter, lang)
+        entries = version.entries
+        facts["edited_blocks"] = list(version.folded)
+        facts["edited_in"] = sorted(version.folded_from)
+    except PolyletterError as err:
+        facts["problem"] = str(err)
+        try:
+            entries = load_catalog(ws.po_path(letter, lang))
+        except PolyletterError:
+            return facts
+    if master_problem:
+        facts["problem"] = master_problem
+    facts["review_blocks"] = [e.block_id for e in entries.values() if e.fuzzy]
+    if master is not None:
+        facts["stale_blocks"] = [
+            block.id
+            for block in master.blocks
+            if block.id not in entries or not entries[block.id].reusable_for(block.text)
+        ]
+        ids = set(master.ids())
+        facts["removed_blocks"] = [block_id for block_id in entries if block_id not in ids]
+    return facts
+
+
+def _read_master(path: Path, source: str) -> tuple[Letter | None, str | None]:
+    """The master, or why it cannot be read (every version of it is then ``invalid``)."""
+    from polyletter.readers import read_letter
+
+    try:
+        return read_letter(path, source), None
+    except PolyletterError as err:
+        return None, f"master: {err}"
+
+
+class _FactCache:
+    """Facts per version, remembered under a hash of the bytes they were computed from.
+
+    The key covers the master, PO and Markdown bytes, the source language
+    and polyletter's own source code, so the cache can only ever answer for
+    exactly the files and rules that produced the answer; git's view is never
+    cached. The file lives in ``.polyletter/cache/`` (git-ignored, disposable):
+    a missing, corrupt or unwritable cache only costs time.
+    """
+
+    def __init__(self, path: Path, *, enabled: bool = True) -> None:
+        self.path, self.enabled = path, enabled
+        self.code = _code_fingerprint()
+        self.old: dict[str, dict[str, Any]] = {}
+        self.new: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        if enabled:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("code") == self.code:
+                    self.old = dict(data.get("versions", {}))
+            except (OSError, ValueError):
+                pass
+
+    def get(self, name: str, key: str) -> dict[str, Any] | None:
+        hit = self.old.get(name)
+        if hit is None or hit.get("key") != key or not isinstance(hit.get("facts"), dict):
+            return None
+        facts = {k: v for k, v in hit["facts"].items() if k in _FACT_FIELDS}
+        self.new[name] = hit
+        return facts
+
+    def put(self, name: str, key: str, facts: dict[str, Any]) -> None:
+        self.new[name] = {"key": key, "facts": facts}
+        self.changed = True
+
+    def save(self, *, keep_others: bool) -> None:
+        """Write what this run saw; entries for versions no longer there are dropped
+        unless the run looked at one letter only (``keep_others``)."""
+        if not self.enabled:
+            return
+        versions = {**self.old, **self.new} if keep_others else self.new
+        if not self.changed and versions.keys() == self.old.keys():
+            return
+        from polyletter.fileio import write_atomic
+
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, json.dumps({"code": self.code, "versions": versions}, sort_keys=True))
+
+
+def _fact_key(source: str, master: bytes | None, po: bytes | None, md: bytes | None) -> str:
+    digest = hashlib.sha1(source.encode("utf-8"))
+    for part in (master, po, md):
+        digest.update(b"-" if part is None else b"+%d:" % len(part))
+        digest.update(part or b"")
+    return digest.hexdigest()
+
+
+_CODE: list[str] = []
+
+
+def _code_fingerprint() -> str:
+    """A hash of polyletter's own modules: a new version (or a local edit) empties the cache."""
+    if not _CODE:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha1()
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _masters(folder: Path) -> dict[str, Path]:
+    """Master files by letter name; for one name in several formats, the one ``master_path`` picks."""
+    try:
+        names = sorted(entry.name for entry in _scandir(folder) if entry.is_file())
+    except FileNotFoundError:
+        return {}
+    found: dict[str, Path] = {}
+    for suffix in MASTER_SUFFIXES:
+        for file_name in names:
+            if file_name.endswith(suffix) and not file_name.startswith("."):
+                found.setdefault(file_name[: -len(suffix)], folder / file_name)
+    return found
+
+
+def _po_languages(translations: Path, source: str) -> dict[str, set[str]]:
+    """For each language folder (not the source's), the letters it holds a PO for."""
+    try:
+        folders = [e for e in _scandir(translations) if e.is_dir() and e.name != source]
+    except FileNotFoundError:
+        return {}
+    langs: dict[str, set[str]] = {}
+    for folder in folders:
+        if folder.name.startswith("."):
+            continue
+        names = {e.name[:-3] for e in _scandir(Path(folder.path)) if e.name.endswith(".po") and e.is_file()}
+        if names:
+            langs[folder.name] = names
+    return langs
+
+
+def _scandir(path: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(path) as entries:
+        return list(entries)
