@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from .conftest import git
+from .conftest import git, needs_apertium
 from .test_models import publish
 
 
@@ -140,3 +141,74 @@ def test_errors_inside_a_workspace_leave_it_clean(tmp_path: Path) -> None:
     assert_clean_error(polyletter("init", ".", cwd=root), "already a polyletter workspace")
     assert git(root, "rev-parse", "HEAD") == head
     assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    translated = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
+    assert translated.returncode == 0, translated.stderr
+    assert "check r2p-2012 (es): clean" in translated.stdout
+
+    checked = polyletter("check", "r2p-2012", "--json", cwd=root)
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["clean"] is True
+
+    released = polyletter("release", "r2p-2012", "v1", cwd=root)
+    assert released.returncode == 0 and "polyletter/r2p-2012/v1" in released.stdout
+
+    md = root / "translations/es/r2p-2012.md"
+    md.write_text(md.read_text("utf-8").replace("Sinceramente,", "Atentamente,"), encoding="utf-8")
+    state = json.loads(polyletter("status", "--json", cwd=root).stdout)
+    assert [(s["lang"], s["state"]) for s in state] == [("es", "edited")]
+
+    folded = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
+    assert folded.returncode == 0 and "0 sent to the engine" in folded.stdout
+    diffed = polyletter("diff", "r2p-2012", "--lang", "es", "--since", "v1", cwd=root)
+    assert diffed.returncode == 0
+    assert "1 blocks changed" in diffed.stdout and "human edit" in diffed.stdout
+    assert "[-Sinceramente-]{+Atentamente+}," in diffed.stdout  # plain when piped
+    history = polyletter("log", "r2p-2012", "--lang", "es", cwd=root).stdout
+    assert "human" in history and "machine" in history
+
+    page = tmp_path / "compare.html"
+    compared = polyletter("compare", "r2p-2012", "en", "es", "--html", str(page), cwd=root)
+    assert compared.returncode == 0, compared.stderr
+    html = page.read_text("utf-8")
+    assert '<mark class="term">Estados Miembros</mark>' in html and "http" not in html.split("<body")[1]
+
+
+def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos_package_factory) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "fr", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    polyletter("models", "install", "--file", str(argos_package_factory("en", "fr")), cwd=root)
+    assert polyletter("translate", "r2p-2012", cwd=root).returncode == 0
+
+    checked = polyletter("check", "r2p-2012", "--lang", "fr", cwd=root)
+    assert checked.returncode == 1
+    assert "glossary" in checked.stdout and "findings" in checked.stdout
+
+    added = polyletter(
+        "glossary", "add", "early-warning mechanism", "--fr", "mécanisme d'alerte rapide", cwd=root
+    )
+    assert added.returncode == 0, added.stderr
+    listed = polyletter("glossary", "list", "--lang", "fr", "--json", cwd=root)
+    assert {"term": "early-warning mechanism", "fr": "mécanisme d'alerte rapide"} in [
+        {"term": row["term"], "fr": row["forms"].get("fr")} for row in json.loads(listed.stdout)
+    ]
+    conflict = polyletter("glossary", "add", "Member States", "--fr", "Pays membres", cwd=root)
+    assert_clean_error(conflict, "already in the glossary")
+    assert polyletter("glossary", "check", cwd=root).returncode == 0
+
+    csv = tmp_path / "terms.csv"
+    csv.write_text(
+        "en,fr,es\nearly warning system,système d'alerte rapide,sistema de alerta temprana\n", "utf-8"
+    )
+    imported = polyletter("glossary", "import", str(csv), cwd=root)
+    assert imported.returncode == 0, imported.stderr
+    assert (root / "glossary" / "terms.yaml").exists()
+    (root / "glossary" / "bad.yaml").write_text("terms: [\n", encoding="utf-8")
+    bad = polyletter("glossary", "check", cwd=root)
+    assert bad.returncode == 1 and "bad.yaml:" in bad.stderr

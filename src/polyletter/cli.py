@@ -258,6 +258,150 @@ def models_remove(
     _console().print(f"removed {model.from_code}->{model.to_code} {model.version}")
 
 
+@app.command()
+def status(
+    letter: Annotated[str | None, typer.Argument(help="Only this letter.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Each letter x language: up to date, stale, edited, needs review, missing, uncommitted.
+
+    Python: polyletter.status.workspace_status
+    """
+    from polyletter.status import summary, workspace_status
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        statuses = workspace_status(Workspace.find(), letter)
+    if json_output:
+        import json
+
+        typer.echo(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("letter", "lang", "state", "details")
+    for item in statuses:
+        table.add_row(item.letter, item.lang, item.state, _status_details(item))
+    console = _console()
+    console.print(table)
+    console.print(", ".join(f"{n} {state}" for state, n in summary(statuses).items()) or "no letters")
+
+
+def _status_details(item) -> str:
+    parts = []
+    if item.problem:
+        parts.append(item.problem)
+    if item.stale_blocks or item.removed_blocks:
+        parts.append(f"{len(item.stale_blocks) + len(item.removed_blocks)} blocks stale")
+    if item.edited_blocks:
+        parts.append(f"edited by hand in {', '.join(item.edited_in)}: {', '.join(item.edited_blocks)}")
+    if item.review_blocks:
+        parts.append(f"needs review: {', '.join(item.review_blocks)}")
+    if item.uncommitted_files:
+        parts.append(f"uncommitted: {', '.join(item.uncommitted_files)}")
+    return "; ".join(parts)
+
+
+@app.command()
+def log(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language version.")] = None,
+) -> None:
+    """The history of a letter (or one language version): commits, their kind, who.
+
+    Python: polyletter.changes.letter_log
+    """
+    from polyletter.changes import letter_log
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        entries = letter_log(Workspace.find(), letter, lang)
+    console = _console()
+    for entry in entries:
+        langs = ",".join(entry.languages) or "-"
+        console.print(f"{entry.short}  {entry.date[:10]}  {entry.kind:<16} {langs:<10} {entry.author}")
+        console.print(f"    {entry.subject}")
+        for kind, blocks in (("human", entry.human_blocks), ("review", entry.review_blocks)):
+            for code, ids in blocks.items():
+                console.print(f"    {kind} ({code}): {', '.join(ids)}")
+
+
+@app.command()
+def diff(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language version.")],
+    since: Annotated[str | None, typer.Option(help="A release name or a git revision.")] = None,
+) -> None:
+    """What changed in a language version, block by block, and why (master change or human edit).
+
+    Python: polyletter.changes.letter_diff
+    """
+    import sys
+
+    from polyletter.changes import diff_base, letter_diff, render_diff_text
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        ws = Workspace.find()
+        base = diff_base(ws, letter, lang, since)
+        changes = letter_diff(ws, letter, lang, since)
+    typer.echo(f"{letter} ({lang}) since {base.label}: {len(changes)} blocks changed")
+    if changes:
+        typer.echo(render_diff_text(changes, color=sys.stdout.isatty()))
+
+
+@app.command()
+def compare(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    langs: Annotated[list[str], typer.Argument(help="Languages, e.g. en fr es.")],
+    html: Annotated[Path | None, typer.Option("--html", help="Write a static HTML page here.")] = None,
+) -> None:
+    """The language versions side by side, aligned by block.
+
+    Python: polyletter.compare.compare_letter / compare_page
+    """
+    from polyletter.compare import compare_letter, compare_page, render_table_rows, table_header
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        ws = Workspace.find()
+        if html is not None:
+            from polyletter.fileio import write_atomic
+
+            write_atomic(html, compare_page(ws, letter, langs))
+        comparison = compare_letter(ws, letter, langs)
+    console = _console()
+    if html is not None:
+        console.print(f"wrote {html}")
+        return
+    from rich.table import Table
+
+    table = Table(*table_header(comparison), show_lines=True)
+    for row in render_table_rows(comparison):
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command()
+def release(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    name: Annotated[str, typer.Argument(help="Release name, e.g. v1.")],
+) -> None:
+    """Tag what was sent: the master and every language version, as an annotated git tag.
+
+    Python: polyletter.release.release_letter
+    """
+    from polyletter.release import release_letter
+    from polyletter.workspace import Workspace
+
+    with _errors():
+        made = release_letter(Workspace.find(), letter, name)
+    console = _console()
+    console.print(f"tagged {made.tag} at {made.commit[:12]}: {', '.join(v.lang for v in made.versions)}")
+    for warning in made.warnings:
+        console.print(f"warning: {warning}")
+
+
 @glossary_app.command("list")
 def glossary_list(
     lang: Annotated[str | None, typer.Option("--lang", help="Only this language's forms.")] = None,

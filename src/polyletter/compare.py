@@ -272,3 +272,30 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+
+def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
+    """The HTML page with the workspace's glossary terms marked and QA findings shown.
+
+    Backs ``polyletter compare ... --html FILE``.
+    """
+    from polyletter.glossary import find_terms
+    from polyletter.qa import check_letter
+    from polyletter.translate import workspace_glossary
+
+    comparison = compare_letter(ws, letter, langs)
+    glossary = workspace_glossary(ws)
+    targets = [
+        lang for lang in comparison.langs if lang != comparison.source and lang not in comparison.missing
+    ]
+    report = check_letter(comparison.letter, targets, workspace=ws) if targets else None
+    findings: dict[tuple[str, str], list[str]] = {}
+    for finding in report.findings if report else []:
+        findings.setdefault((finding.block_id, finding.lang), []).append(
+            f"{finding.check}: {finding.message}"
+        )
+
+    def spans(text: str, lang: str) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in find_terms(glossary, text, lang)] if glossary else []
+
+    return render_html(comparison, spans, findings)
