@@ -48,9 +48,13 @@ def load_catalog(path: Path) -> dict[str, Entry]:
     """Entries of a PO file by block id; an absent file is an empty catalog."""
     if not path.exists():
         return {}
+    return parse_catalog(read_text(path, what="PO file"), path)
+
+
+def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
+    """Entries of PO text by block id, in file order (``path`` names it in errors)."""
     import polib
 
-    text = read_text(path, what="PO file")
     try:
         po = polib.pofile(text, wrapwidth=78)
     except (OSError, ValueError) as err:
@@ -61,13 +65,12 @@ def load_catalog(path: Path) -> dict[str, Entry]:
     for item in po:
         if item.obsolete or not item.msgctxt:
             continue
-        provenance = _parse_provenance(item.tcomment or "")
         entries[item.msgctxt] = Entry(
             item.msgctxt,
             item.msgid,
             item.msgstr,
             "fuzzy" in item.flags,
-            provenance,
+            _parse_provenance(item.tcomment or ""),
             item.previous_msgid or None,
         )
     return entries

@@ -86,6 +86,18 @@ def editor_of(root: Path, path: Path) -> str | None:
     return author or user_identity(root)
 
 
+def committed_text(root: Path, path: Path) -> str | None:
+    """A file's text as HEAD has it, or None when HEAD does not have it."""
+    import git
+
+    repo = _repo(root)
+    rel = Path(os.path.abspath(path)).relative_to(Path(repo.working_tree_dir)).as_posix()
+    try:
+        return repo.git.show(f"HEAD:{rel}", strip_newline_in_stdout=False)
+    except git.GitCommandError:
+        return None
+
+
 def committed_blob(root: Path, path: Path) -> str | None:
     """The object id of ``path`` as HEAD has it, or None if HEAD does not have it."""
     import git
@@ -153,6 +165,7 @@ def commit_paths(
                 repo.git.rm("--cached", "--ignore-unmatch", "-q", "--", *missing, env=env)
             tree = repo.git.write_tree(env=env)
             if parent is not None and tree == repo.git.rev_parse(f"{parent}^{{tree}}"):
+                repo.git.reset("-q", "--", *rels)  # an interrupted run may have left the index behind
                 return None
             commit_env = {**env, **_identity_env(repo)}
             args = ["-p", parent] if parent else []

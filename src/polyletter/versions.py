@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from polyletter.catalog import Entry, apply_catalog, load_catalog, render_catalog
+from polyletter import history
+from polyletter.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
 from polyletter.errors import WorkspaceStateError
 from polyletter.fileio import read_text
 from polyletter.letter import Letter
@@ -68,12 +69,14 @@ def load_version(
 
     md_texts: dict[str, str] = {}
     if md_path.exists():
-        _, body, offset = split_front_matter(read_text(md_path, what="translation"), md_path)
-        found = split_blocks(body, first_line=offset + 1)
+        md_text = read_text(md_path, what="translation")
+        found = _blocks(md_text, md_path)
         expected = list(entries.values())
-        if len(found) != len(expected):
-            _raise_structure(ws, md_path, found, expected)
-        md_texts = {e.block_id: "\n".join(b.lines) for b, e in zip(found, expected, strict=True)}
+        shown = [e.translation or e.source for e in expected]
+        if _texts(found) != shown and not _stale_rendering(ws, md_path, po_path, md_text):
+            if len(found) != len(expected):
+                _raise_structure(ws, md_path, found, expected)
+            md_texts = {e.block_id: "\n".join(b.lines) for b, e in zip(found, expected, strict=True)}
 
     for block_id, entry in list(entries.items()):
         recorded = entry.provenance.get("digest")
@@ -95,6 +98,33 @@ def load_version(
             version.folded.append(block_id)
             version.folded_from.add("md" if md_edited else "po")
     return version
+
+
+def _blocks(text: str, path: Path) -> list[RawBlock]:
+    _, body, offset = split_front_matter(text, path)
+    return split_blocks(body, first_line=offset + 1)
+
+
+def _texts(blocks: list[RawBlock]) -> list[str]:
+    return ["\n".join(b.lines) for b in blocks]
+
+
+def _stale_rendering(ws: Workspace, md_path: Path, po_path: Path, md_text: str) -> bool:
+    """Whether the Markdown is just the last committed rendering of an older PO.
+
+    That is what a run interrupted between writing the PO and the Markdown
+    leaves (or a PO edited in Poedit): the Markdown holds no human edit, and
+    folding it back would undo the PO. A Markdown a human edited and committed
+    differs from its committed PO, so it does not pass.
+    """
+    committed_md = history.committed_text(ws.root, md_path)
+    if committed_md is None or committed_md != md_text:
+        return False
+    committed_po = history.committed_text(ws.root, po_path)
+    if committed_po is None:
+        return False
+    entries = parse_catalog(committed_po, po_path).values()
+    return _texts(_blocks(committed_md, md_path)) == [e.translation or e.source for e in entries]
 
 
 def _as_human(entry: Entry, text: str, author: str | None, today: str) -> Entry:

@@ -1,0 +1,134 @@
+"""``kill -9`` at any moment of a run: the next run completes it, nothing lost, nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+
+from polyletter.engines.argos import ArgosEngine
+from polyletter.translate import translate_letter
+from polyletter.workspace import Workspace
+
+from .conftest import git
+
+HUMAN = "Nous, organisations soussignées, saluons ce dialogue."
+
+
+def _start(root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "polyletter", "translate", "r2p-2012"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "translations").rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def pending_work(workspace: Workspace, fr_es_models: list) -> Workspace:
+    """A translated workspace with a changed master and an uncommitted hand edit: a run has work to do."""
+    root = workspace.root
+    translate_letter("r2p-2012", engine=ArgosEngine())
+    po = polib.pofile(str(root / "translations/fr/r2p-2012.po"))
+    machine = next(e for e in po if e.msgctxt == "paragraph-1").msgstr
+    md = root / "translations/fr/r2p-2012.md"
+    md.write_text(md.read_text("utf-8").replace(machine, HUMAN), encoding="utf-8")
+    master = workspace.master_path("r2p-2012")
+    master.write_text(
+        master.read_text("utf-8").replace("Regional meetings of NGOs", "Regional meetings of partners"),
+        encoding="utf-8",
+    )
+    shutil.rmtree(root / ".polyletter" / "cache")  # the engine has real work
+    return workspace
+
+
+def test_kill_9_at_many_points_then_a_clean_follow_up_run(pending_work: Workspace, tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(pending_work.root, reference, symlinks=True)
+    started = time.monotonic()
+    done = _start(reference)
+    assert done.wait(timeout=120) == 0, done.stderr.read() if done.stderr else ""
+    duration = time.monotonic() - started
+    expected = _files(reference)
+
+    for number, fraction in enumerate((0.2, 0.4, 0.55, 0.7, 0.8, 0.87, 0.93, 0.97, 1.0)):
+        root = tmp_path / f"killed-{number}"
+        shutil.copytree(pending_work.root, root, symlinks=True)
+        head = git(root, "rev-parse", "HEAD")
+        process = _start(root)
+        time.sleep(duration * fraction)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        assert int(git(root, "rev-list", "--count", f"{head.strip()}..HEAD")) <= 1  # no half commits
+        for po_file in (root / "translations").rglob("*.po"):
+            polib.pofile(str(po_file))  # never truncated: every PO still parses
+
+        follow_up = subprocess.run(
+            [sys.executable, "-m", "polyletter", "translate", "r2p-2012"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert follow_up.returncode == 0, (fraction, follow_up.stderr)
+        assert _files(root) == expected, fraction
+        assert git(root, "status", "--porcelain") == ""
+        assert int(git(root, "rev-list", "--count", f"{head.strip()}..HEAD")) == 1
+        fsck = subprocess.run(["git", "-C", str(root), "fsck", "--strict"], capture_output=True, text=True)
+        assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+        entry = next(
+            e for e in polib.pofile(str(root / "translations/fr/r2p-2012.po")) if e.msgctxt == "paragraph-1"
+        )
+        assert entry.msgstr == HUMAN and "origin: human" in entry.tcomment
+    # The narrow window between writing files and committing is rarely hit by a timer;
+    # the next test puts a crash exactly there.
+
+
+def test_a_run_interrupted_between_the_po_and_the_markdown_is_completed(
+    pending_work: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exact worst moment, made deterministic: the PO is new, the Markdown still old."""
+    import polyletter.translate as pipeline
+
+    real = pipeline.write_if_changed
+    written: list[Path] = []
+
+    def crash_after_first_po(path: Path, text: str) -> bool:
+        if path.suffix == ".md" and written:
+            raise KeyboardInterrupt  # as good as kill -9 for the files: nothing more is written
+        changed = real(path, text)
+        written.append(path)
+        return changed
+
+    monkeypatch.setattr(pipeline, "write_if_changed", crash_after_first_po)
+    with pytest.raises(KeyboardInterrupt):
+        translate_letter("r2p-2012", engine=ArgosEngine())
+    monkeypatch.setattr(pipeline, "write_if_changed", real)
+
+    result = translate_letter("r2p-2012", engine=ArgosEngine())
+
+    assert result.commit is not None
+    root = pending_work.root
+    assert git(root, "status", "--porcelain") == ""
+    entry = next(
+        e for e in polib.pofile(str(root / "translations/fr/r2p-2012.po")) if e.msgctxt == "paragraph-1"
+    )
+    assert entry.msgstr == HUMAN and "origin: human" in entry.tcomment
+    es = polib.pofile(str(root / "translations/es/r2p-2012.po"))
+    assert all("origin: human" not in e.tcomment for e in es)  # the stale Markdown was not taken for edits
