@@ -269,3 +269,13 @@ def test_targets_default_to_the_workspace_settings(workspace: Workspace, fr_es_m
     assert [lang.lang for lang in result.languages] == ["es"]
     assert not (workspace.root / "translations/fr").exists()
     assert os.path.exists(workspace.root / "translations/es/r2p-2012.po")
+
+
+def test_written_files_get_ordinary_permissions(workspace: Workspace, fr_es_models: list) -> None:
+    umask = os.umask(0o022)
+    try:
+        translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    finally:
+        os.umask(umask)
+    po = workspace.root / "translations/fr/r2p-2012.po"
+    assert po.stat().st_mode & 0o777 == 0o644

@@ -133,7 +133,7 @@ class ArgosEngine:
             lost = [span for span in spans if span.text.casefold() not in text.casefold()]
             if lost and attention:
                 text = _splice_terms(tokenizer, sentences[index], hypothesis, attention, lost)
-                self.term_repairs += len(lost)
+                self.term_repairs += sum(span.text.casefold() in text.casefold() for span in lost)
             out.append(text)
         return out
 
