@@ -150,3 +150,49 @@ def git(root: Path, *args: str) -> str:
     identity = ["-c", "user.name=Test User", "-c", "user.email=test@example.org"]
     command = ["git", "-C", str(root), *identity, *args]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+# --------------------------------------------------------------------------
+# A translated workspace, shared: the
+# sample letter translated into fr and es by the tiny Argos models, built once
+# per session and copied for each test, since every test changes it.
+# --------------------------------------------------------------------------
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def translated_copy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh copy of a workspace where ``r2p-2012`` was translated into fr and es (one commit).
+
+    Git identity is Jane Translator. Tests that translate again must request
+    ``fr_es_models`` themselves (the copy has the MT cache, not the models).
+    """
+    from polyletter.engines.argos import ArgosEngine
+    from polyletter.translate import translate_letter
+    from polyletter.workspace import Workspace
+
+    if "fr-es" not in _TEMPLATES:
+        from polyletter.scaffold import init_workspace
+
+        request.getfixturevalue("fr_es_models")
+        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+        template = factory.mktemp("translated-template") / "letters"
+        init_workspace(template, example=True)
+        git(template, "config", "user.name", "Jane Translator")
+        git(template, "config", "user.email", "jane@example.org")
+        translate_letter(LETTER, ["fr", "es"], engine=ArgosEngine(), workspace=Workspace.find(template))
+        _TEMPLATES["fr-es"] = template
+    root = tmp_path / "letters"
+    shutil.copytree(_TEMPLATES["fr-es"], root, symlinks=True)
+    (root / ".polyletter" / "cache" / "status.json").unlink(missing_ok=True)
+    monkeypatch.chdir(root)
+    return Workspace.find(root)
+
+
+LETTER = "r2p-2012"
+
+
+@pytest.fixture
+def translated_workspace(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of a workspace where r2p-2012 was translated into fr and es (see translated_copy)."""
+    return translated_copy(request, tmp_path, monkeypatch)

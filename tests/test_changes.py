@@ -72,7 +72,7 @@ def test_log_tells_machine_human_and_manual_commits_apart(history: Workspace) ->
         ("manual", "Closing"),
         ("human", "polyletter: fold human edits into r2p-2012 (fr)"),
         ("machine", "polyletter: translate r2p-2012 into fr, es"),
-        ("manual", "polyletter: new workspace"),
+        ("setup", "polyletter: new workspace"),
     ]
     manual, human, machine, init = log
     assert manual.author == "Ana Partner <ana@example.org>" and manual.languages == ["fr"]
@@ -89,7 +89,7 @@ def test_log_of_all_languages_and_of_one(history: Workspace) -> None:
     assert everything[2].languages == ["es", "fr"]
     assert set(everything[2].engines) == {"es", "fr"}
     es = letter_log(history, LETTER, "es")
-    assert [e.kind for e in es] == ["machine", "manual"]
+    assert [e.kind for e in es] == ["machine", "setup"]
 
 
 def test_log_records_blocks_sent_for_review(history: Workspace) -> None:

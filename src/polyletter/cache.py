@@ -43,13 +43,25 @@ class TranslationCache:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "mt.sqlite3"
         self._db: sqlite3.Connection | None = None
+        self.unavailable: str | None = None
+        """Why the cache file could not be used, if it could not."""
 
     def _conn(self) -> sqlite3.Connection:
+        """The cache database; an in-memory one when the file cannot be used.
+
+        The cache only saves time, so a read-only or broken cache file must
+        not stop a run: it then works without a memory of earlier runs.
+        """
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(_SCHEMA)
+            except (sqlite3.Error, OSError) as err:
+                self.unavailable = str(err)
+                self._db = sqlite3.connect(":memory:")
+                self._db.execute(_SCHEMA)
         return self._db
 
     def lookup(self, key: CacheKey, sentences: Sequence[str]) -> dict[str, str]:
@@ -69,12 +81,13 @@ class TranslationCache:
         return found
 
     def store(self, key: CacheKey, translations: Iterable[tuple[str, str]]) -> None:
+        rows = [(key.engine, key.version, key.pair, key.variant, s, t) for s, t in translations]
         conn = self._conn()
-        with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?)",
-                [(key.engine, key.version, key.pair, key.variant, s, t) for s, t in translations],
-            )
+        try:
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?)", rows)
+        except sqlite3.Error as err:  # read-only or full: the run goes on, uncached
+            self.unavailable = str(err)
 
     def close(self) -> None:
         if self._db is not None:

@@ -55,6 +55,12 @@ def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
     """Entries of PO text by block id, in file order (``path`` names it in errors)."""
     import polib
 
+    if _CONFLICT_MARKER.search(text):
+        raise InputFormatError(
+            "has unresolved merge conflict markers",
+            path=path,
+            hint="Resolve the conflict (keep one msgstr per entry), commit, then run again.",
+        )
     try:
         po = polib.pofile(text, wrapwidth=78)
     except (OSError, ValueError) as err:
@@ -63,8 +69,15 @@ def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
         ) from None
     entries: dict[str, Entry] = {}
     for item in po:
-        if item.obsolete or not item.msgctxt:
+        if item.obsolete:
             continue
+        if not item.msgctxt:
+            raise InputFormatError(
+                f"an entry{f' (line {item.linenum})' if item.linenum else ''} has no msgctxt (block id), "
+                "so this is not a polyletter PO",
+                path=path,
+                hint="Restore it with `git checkout`, or move it aside and run `polyletter translate`.",
+            )
         entries[item.msgctxt] = Entry(
             item.msgctxt,
             item.msgid,
@@ -76,6 +89,7 @@ def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
     return entries
 
 
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
 _PROVENANCE_KEY = re.compile(r"^([a-z][a-z0-9-]*): ?(.*)$")
 
 

@@ -55,6 +55,10 @@ class WorkspaceStateError(PolyletterError):
     """The workspace is in a state polyletter must not write over."""
 
 
+class WriteError(PolyletterError):
+    """The disk refused a write (full, read-only, no permission); nothing was changed."""
+
+
 class GitError(PolyletterError):
     """Git refused an operation polyletter needed."""
 
@@ -92,3 +96,11 @@ class GlossaryImportError(GlossaryError):
 
 class RevisionNotFoundError(PolyletterError):
     """A ``--since`` that is neither a release of the letter nor a git revision."""
+
+
+class ReviewFileError(PolyletterError):
+    """A review file does not match what it claims: its letter, language, rows or master text.
+
+    Raised before anything is written: a correction applied to the wrong block
+    (or on top of a master that has moved on) would be worse than none.
+    """

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from polyletter.errors import InputFormatError
+from polyletter.errors import InputFormatError, WriteError
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 """A letter is a few pages; anything larger is almost certainly the wrong file."""
@@ -54,8 +54,11 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") ->
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temp file, fsync, rename)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise _write_error(path, err) from None
     try:
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
@@ -63,10 +66,20 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise _write_error(path, err) from None
         raise
+
+
+def _write_error(path: Path, err: OSError) -> WriteError:
+    return WriteError(
+        f"cannot write ({err.strerror or err})",
+        path=path,
+        hint="Free some disk space or fix the folder's permissions; the file was left as it was.",
+    )
 
 
 def _mode_for(path: Path) -> int:

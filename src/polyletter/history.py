@@ -42,6 +42,35 @@ def ensure_repo(root: Path) -> bool:
         return True
 
 
+def ensure_ready(root: Path) -> None:
+    """Refuse to commit in a repository in the middle of something else.
+
+    A commit made during a merge, rebase or cherry-pick, or on a detached
+    HEAD, would land where the user does not expect it.
+    """
+    repo = _repo(root)
+    git_dir = Path(repo.git_dir)
+    for marker, what in (
+        ("MERGE_HEAD", "a merge"),
+        ("rebase-merge", "a rebase"),
+        ("rebase-apply", "a rebase"),
+        ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ("REVERT_HEAD", "a revert"),
+    ):
+        if (git_dir / marker).exists():
+            raise GitError(
+                f"{what} is in progress in this repository",
+                path=repo.working_tree_dir,
+                hint="Finish or abort it (git status says how), then run again.",
+            )
+    if repo.head.is_detached:
+        raise GitError(
+            "HEAD is detached, so a commit would belong to no branch",
+            path=repo.working_tree_dir,
+            hint="Check out a branch (git switch main), then run again.",
+        )
+
+
 def head(root: Path) -> str | None:
     """The commit HEAD points at, or None in a repository with no commits yet."""
     repo = _repo(root)

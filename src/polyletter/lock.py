@@ -12,15 +12,22 @@ import fcntl
 import os
 from collections.abc import Iterator
 
-from polyletter.errors import WorkspaceBusyError
+from polyletter.errors import WorkspaceBusyError, WriteError
 from polyletter.workspace import Workspace
 
 
 @contextlib.contextmanager
 def workspace_lock(ws: Workspace) -> Iterator[None]:
     path = ws.root / ".polyletter" / "lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteError(
+            f"cannot create the workspace lock ({err.strerror or err})",
+            path=path,
+            hint="polyletter needs to write in the workspace; check its permissions.",
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -77,6 +77,7 @@ def translate_letter(
 ) -> TranslateResult:
     ws = workspace or Workspace.find()
     with workspace_lock(ws):
+        history.ensure_ready(ws.root)
         return _translate(ws, letter, targets, engine)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from polyletter import history
 from polyletter.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
-from polyletter.errors import WorkspaceStateError
+from polyletter.errors import GitError, WorkspaceStateError
 from polyletter.fileio import read_text
 from polyletter.letter import Letter
 from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
@@ -117,10 +117,13 @@ def _stale_rendering(ws: Workspace, md_path: Path, po_path: Path, md_text: str) 
     folding it back would undo the PO. A Markdown a human edited and committed
     differs from its committed PO, so it does not pass.
     """
-    committed_md = history.committed_text(ws.root, md_path)
+    try:
+        committed_md = history.committed_text(ws.root, md_path)
+        committed_po = history.committed_text(ws.root, po_path) if committed_md == md_text else None
+    except GitError:
+        return False  # no repository (a version read out of history): nothing to compare with
     if committed_md is None or committed_md != md_text:
         return False
-    committed_po = history.committed_text(ws.root, po_path)
     if committed_po is None:
         return False
     entries = parse_catalog(committed_po, po_path).values()
