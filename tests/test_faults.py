@@ -14,6 +14,7 @@ import polib
 import pytest
 
 from polyletter.engines.argos import ArgosEngine
+from polyletter.errors import EngineError
 from polyletter.translate import translate_letter
 from polyletter.workspace import Workspace
 
@@ -132,3 +133,43 @@ def test_a_run_interrupted_between_the_po_and_the_markdown_is_completed(
     assert entry.msgstr == HUMAN and "origin: human" in entry.tcomment
     es = polib.pofile(str(root / "translations/es/r2p-2012.po"))
     assert all("origin: human" not in e.tcomment for e in es)  # the stale Markdown was not taken for edits
+
+
+def test_two_concurrent_runs_one_waits_its_turn(pending_work: Workspace) -> None:
+    root = pending_work.root
+    head = git(root, "rev-parse", "HEAD").strip()
+    first, second = _start(root), _start(root)
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in (first, second)]
+
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 3]), results
+    for code, stderr in results:
+        if code == 3:
+            assert stderr.startswith("error: ") and "another polyletter process" in stderr
+            assert len(stderr.strip().splitlines()) == 1
+    assert int(git(root, "rev-list", "--count", f"{head}..HEAD")) == 1
+    assert git(root, "status", "--porcelain") == ""
+    assert subprocess.run(["git", "-C", str(root), "fsck", "--strict"], capture_output=True).returncode == 0
+
+
+class _FailsOnSecondPair(ArgosEngine):
+    """A real Argos engine that breaks down in the middle of a run (its second language pair)."""
+
+    def translate(self, source, target, sentences, terms=None):  # type: ignore[no-untyped-def]
+        if self.calls:
+            raise RuntimeError("CUDA error: an illegal memory access was encountered")
+        return super().translate(source, target, sentences, terms)
+
+
+def test_an_engine_that_fails_mid_run_writes_nothing(pending_work: Workspace) -> None:
+    root = pending_work.root
+    before = _files(root)
+    head = git(root, "rev-parse", "HEAD")
+
+    with pytest.raises(EngineError, match="argos failed on en->es: RuntimeError: CUDA error"):
+        translate_letter("r2p-2012", engine=_FailsOnSecondPair())
+
+    assert _files(root) == before
+    assert git(root, "rev-parse", "HEAD") == head
+    result = translate_letter("r2p-2012", engine=ArgosEngine())  # and the next run is whole
+    assert result.commit is not None and git(root, "status", "--porcelain") == ""

@@ -20,7 +20,7 @@ from polyletter.cache import CacheKey, TranslationCache
 from polyletter.enforce import Prepared, TermEnforcer, TermOutcome
 from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route
-from polyletter.errors import EngineError
+from polyletter.errors import EngineError, PolyletterError
 from polyletter.glossary import Glossary
 
 
@@ -92,7 +92,15 @@ class MachineTranslator:
         if missing:
             spans = {p.engine_input: list(p.spans) for p in prepared.values()}
             wanted_terms = [spans[t] for t in missing] if any(spans[t] for t in missing) else None
-            translated = self.engine.translate(source, target, missing, wanted_terms)
+            try:
+                translated = self.engine.translate(source, target, missing, wanted_terms)
+            except PolyletterError:
+                raise
+            except Exception as err:  # an engine's own failure (CTranslate2, a subprocess, memory)
+                raise EngineError(
+                    f"{self.engine.name} failed on {source}->{target}: {type(err).__name__}: {err}",
+                    hint="Nothing was written; run again, or try --engine apertium.",
+                ) from err
             if len(translated) != len(missing):
                 raise EngineError(
                     f"{self.engine.name} returned {len(translated)} translations for {len(missing)} sentences"
