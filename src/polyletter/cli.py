@@ -146,18 +146,29 @@ def check(
 @app.command()
 def export(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
-    lang: Annotated[str, typer.Option("--lang", help="Language version to export.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Language version to export.")] = None,
+    all_languages: Annotated[bool, typer.Option("--all", help="Every language version.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the DOCX.")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A letterhead .docx to fill (header, footer, styles).")
+    ] = None,
 ) -> None:
-    """Write a language version as a Word letter (exports/<letter>.<lang>.docx).
+    """Write a language version as a Word letter (exports/<letter>.<lang>.docx), laid out as a letter.
 
-    Python: polyletter.export.export_letter
+    Python: polyletter.export.export_letter / export_all
     """
-    from polyletter.export import export_letter
+    from polyletter.export import export_all, export_letter
 
+    if all_languages == (lang is not None):
+        typer.echo("error: give either --lang LANG or --all", err=True)
+        raise typer.Exit(2)
     with _errors():
-        path = export_letter(letter, lang, output=output)
-    _console().print(f"wrote {path}")
+        if all_languages:
+            paths = export_all(letter, template=template, output_dir=output)
+        else:
+            paths = [export_letter(letter, lang, output=output, template=template)]
+    for path in paths:
+        _console().print(f"wrote {path}")
 
 
 @models_app.command("list")

@@ -1,7 +1,14 @@
-"""``polyletter export``: a language version of a letter as a Word document."""
+"""``polyletter export``: language versions of a letter as Word documents for partners.
+
+Each file is built from the ``Letter`` model (master structure + the PO's
+text) and stamped with the commit it was built from: its id in the core
+properties, its date as the file's dates. Two exports of the same commit are
+byte for byte the same file, so a partner's copy can be matched to history.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from polyletter import history
@@ -31,17 +38,96 @@ def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
 
 
 def export_letter(
-    letter: str, lang: str, *, output: Path | None = None, workspace: Workspace | None = None
+    letter: str,
+    lang: str,
+    *,
+    output: Path | None = None,
+    workspace: Workspace | None = None,
+    template: Path | None = None,
 ) -> Path:
-    """Write the DOCX of a language version; returns its path."""
-    from polyletter.writers.docx import DocxInfo, write_docx
+    """Write the DOCX of one language version; returns its path.
 
+    ``output`` defaults to ``exports/<letter>.<lang>.docx``. ``template`` is a
+    letterhead DOCX (or DOTX) whose header, footer, styles and page setup are
+    kept; without it the page size comes from ``[export] page_size``. Nothing
+    is written when the letter, the language or the template is refused.
+    """
     ws = workspace or Workspace.find()
     name = ws.letter_name(letter)
-    version = language_version(ws, name, lang)
     path = Path(output) if output else ws.export_path(name, lang)
-    title = str(version.meta.get("title") or name)
-    write_docx(
-        version, DocxInfo(title=title, commit=history.head(ws.root), page_size=ws.config.page_size), path
-    )
+    _write(ws, name, [(lang, path)], template)
     return path
+
+
+def export_all(
+    letter: str,
+    workspace: Workspace | None = None,
+    *,
+    template: Path | None = None,
+    output_dir: Path | None = None,
+) -> list[Path]:
+    """Write the DOCX of every language of a letter: the master's, then each with a PO, by code.
+
+    Files go to ``output_dir`` (default ``exports/``) as ``<letter>.<lang>.docx``.
+    All of them are rendered before any is written, so a language that fails
+    (a damaged PO) leaves every file as it was.
+    """
+    ws = workspace or Workspace.find()
+    name = ws.letter_name(letter)
+    ws.master_path(name)  # an unknown letter fails here, before anything else
+    folder = Path(output_dir) if output_dir else ws.exports
+    langs = [ws.config.source, *export_languages(ws, name)]
+    jobs = [(lang, folder / ws.export_path(name, lang).name) for lang in langs]
+    _write(ws, name, jobs, template)
+    return [path for _, path in jobs]
+
+
+def export_languages(ws: Workspace, letter: str) -> list[str]:
+    """Languages other than the master's that have a PO for ``letter``, sorted by code."""
+    found = []
+    if ws.translations.is_dir():
+        for folder in sorted(ws.translations.iterdir()):
+            if folder.name != ws.config.source and ws.po_path(letter, folder.name).is_file():
+                found.append(folder.name)
+    return found
+
+
+def _write(ws: Workspace, name: str, jobs: list[tuple[str, Path]], template: Path | None) -> None:
+    """Render every job, then write them all (atomically, one by one)."""
+    from polyletter.fileio import write_atomic
+    from polyletter.writers.docx import DocxInfo, render_docx
+
+    commit = history.head(ws.root)
+    when = _commit_date(ws, commit)
+    rendered: list[tuple[Path, bytes]] = []
+    for lang, path in jobs:
+        version = language_version(ws, name, lang)
+        info = DocxInfo(
+            title=str(version.meta.get("title") or name),
+            commit=commit,
+            commit_date=when,
+            page_size=ws.config.page_size,
+            template=Path(template) if template is not None else None,
+            uncommitted=_uncommitted_inputs(ws, name, lang) if commit else (),
+        )
+        rendered.append((path, render_docx(version, info)))
+    for path, data in rendered:
+        write_atomic(path, data)
+
+
+def _commit_date(ws: Workspace, commit: str | None) -> dt.datetime | None:
+    """When ``commit`` was committed, in UTC: the date every exported file carries."""
+    if commit is None:
+        return None
+    seconds = history.git_read(ws.root, "show", "-s", "--format=%ct", commit).strip()
+    return dt.datetime.fromtimestamp(int(seconds), tz=dt.timezone.utc)
+
+
+def _uncommitted_inputs(ws: Workspace, name: str, lang: str) -> tuple[str, ...]:
+    """The inputs of a language version (master, PO) that differ from HEAD or are untracked."""
+    paths = [ws.rel(ws.master_path(name))]
+    if lang != ws.config.source:
+        paths.append(ws.rel(ws.po_path(name, lang)))
+    status = history.git_read(ws.root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    changed = [entry[3:] for entry in status.split("\0") if len(entry) > 3]  # "XY path", repo-relative
+    return tuple(path for path in paths if any(name.endswith(path) for name in changed))

@@ -123,6 +123,10 @@ def country_code(name: str, lang: str) -> str | None:
     return None
 
 
+_LIST_COMMAS = {"ar": "، ", "fa": "، ", "ur": "، ", "ps": "، ", "zh": "、", "ja": "、"}
+"""A comma list keeps its commas, in the script's own comma."""
+
+
 def render_countries(countries: tuple[str, ...], joiner: str, source: str, target: str) -> str | None:
     """The parenthesis of a signatory line in the target language, or None if a name is unknown.
 
@@ -137,7 +141,7 @@ def render_countries(countries: tuple[str, ...], joiner: str, source: str, targe
         names.append(country_name(code, target) or country)
     if joiner.strip() == "and" and len(names) > 1:
         return format_list(names, locale=locale_for(target))
-    return ", ".join(names)
+    return _LIST_COMMAS.get(target.split("_")[0].split("-")[0], ", ").join(names)
 
 
 def country_name(code: str, lang: str) -> str | None:

@@ -1,117 +1,546 @@
 """The document model to a Word letter (python-docx).
 
 Consumes a :class:`Letter` only: nothing here reads Markdown. Each block kind
-has its layout (date right-aligned, body justified, signatories one per line)
-and the document is tagged with its language so Word and LibreOffice check
-spelling in the right one.
+has its layout, the way a secretariat lays out a sign-on letter:
+
+- the date at the end of the line (right; left in a right-to-left letter),
+- address and CC blocks as one paragraph each, their lines joined by line
+  breaks so no space opens between them,
+- the salutation and the closing at the start of the line, body paragraphs
+  justified, headings and lists in Word's own Heading / List styles,
+- the signatories as one two-column table (organisation | country) whose
+  header row repeats on every page and whose rows never split, because a
+  sign-on letter often runs to forty organisations and three pages.
+
+Every run is language-tagged (``w:lang``) so that Word and LibreOffice check
+spelling and hyphenate in the letter's language, and a right-to-left letter
+(Arabic, Persian, Hebrew, Urdu...) gets ``w:bidi`` paragraphs, ``w:rtl`` runs
+in a font with the script, and a ``w:bidiVisual`` table.
+
+Without a template the page comes from ``polyletter.toml`` (A4 or Letter,
+25 mm margins); with one, the letterhead's header, footer, styles and page
+setup are kept and only its body is replaced. The package is written with
+fixed dates and entry order (see :mod:`polyletter.writers.docx_package`), so
+the same commit always gives the same bytes.
+
+python-docx is imported inside functions only, so ``polyletter --help`` stays light.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
+import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from polyletter.letter import BlockKind, Letter
+from polyletter.letter import Block, BlockKind, Letter, Signatory
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "yi"}
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+MARGIN_MM = 25.0
+BODY_FONT = "Calibri"
+BODY_SIZE_PT = 11.0
+COMPLEX_SCRIPT_FONT = "Arial"
+"""The ``w:cs`` font of right-to-left runs: Arial carries Arabic and Hebrew on Windows and macOS,
+and LibreOffice maps it (Liberation Sans, else a fontconfig fallback with the script) elsewhere."""
+
+SIGNATORY_HEADERS: dict[str, tuple[str, str]] = {
+    "en": ("Organisation", "Country"),
+    "fr": ("Organisation", "Pays"),
+    "es": ("Organización", "País"),
+    "ar": ("المنظمة", "البلد"),
+    "pt": ("Organização", "País"),
+    "ru": ("Организация", "Страна"),
+}
+"""The header row of the signatories table; other languages fall back to English."""
+
+ORGANISATION_SHARE = 0.64
+"""Organisation names are long ("Coordinadora Regional de Investigaciones Económicas y Sociales");
+country names are short: about two thirds of the line for the first column."""
 
 
 @dataclass(frozen=True)
 class DocxInfo:
+    """What a letter's DOCX says about itself besides its text.
+
+    ``commit`` and ``commit_date`` date the file: core properties ``created``
+    and ``modified`` and every zip entry carry the commit's date, never the
+    time of the export, so an export is reproducible from its commit.
+    ``uncommitted`` names the input files that differed from that commit, so
+    the file does not claim a provenance it lacks.
+    """
+
     title: str
     commit: str | None = None
+    commit_date: dt.datetime | None = None
     page_size: str = "A4"
+    template: Path | None = None
+    uncommitted: tuple[str, ...] = ()
+
+    @property
+    def comment(self) -> str:
+        """The core-properties comment: which commit the file was built from."""
+        if not self.commit:
+            return "Built by polyletter from files not yet committed to git"
+        text = f"Built by polyletter from commit {self.commit}"
+        if self.uncommitted:
+            text += f" with uncommitted changes to {', '.join(self.uncommitted)}"
+        return text
 
 
 def render_docx(letter: Letter, info: DocxInfo) -> bytes:
-    """The .docx bytes of a letter."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    """The .docx bytes of a letter: deterministic for the same letter and info."""
+    from polyletter.writers.docx_package import clear_body, open_template, reproducible_zip
 
-    document = Document()
-    section = document.sections[0]
-    width, height = (Mm(210), Mm(297)) if info.page_size == "A4" else (Mm(215.9), Mm(279.4))
-    section.page_width, section.page_height = width, height
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(25))
+    if info.template is not None:
+        document = open_template(info.template)
+        clear_body(document)
+    else:
+        import docx
 
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    _set_language(normal.element, letter.lang)
-    rtl = letter.lang.split("_")[0] in RTL_LANGUAGES
-
-    start, body = (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
-    if rtl:
-        start, body = body, start
-    for block in letter.blocks:
-        if block.kind is BlockKind.HEADING:
-            level = max(1, min(9, block.markers[0].count("#")))
-            paragraph = document.add_heading(block.lines[0], level=level)
-        elif block.kind is BlockKind.LIST:
-            for line in block.lines:
-                document.add_paragraph(line, style="List Bullet")
-            continue
-        elif block.kind is BlockKind.SIGNATORIES:
-            for line in block.lines:
-                paragraph = document.add_paragraph(line)
-                paragraph.paragraph_format.space_after = Pt(0)
-            document.add_paragraph()
-            continue
-        else:
-            paragraph = document.add_paragraph()
-            for number, line in enumerate(block.lines):
-                run = paragraph.add_run(line)
-                if number < len(block.lines) - 1:
-                    run.add_break()
-            if block.kind is BlockKind.DATE:
-                paragraph.alignment = start
-            elif block.kind is BlockKind.PARAGRAPH:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            else:
-                paragraph.alignment = body
-        if rtl:
-            _set_bidi(paragraph)
-
-    props = document.core_properties
-    props.title = info.title
-    props.language = letter.lang
-    props.author = "polyletter"
-    props.comments = f"Built from commit {info.commit}" if info.commit else "Built from uncommitted files"
-    props.identifier = info.commit or ""
+        document = docx.Document()
+        _page_setup(document, info.page_size)
+        _base_styles(document)
+    _LetterWriter(document, letter.lang).write(letter.blocks)
+    _core_properties(document, letter.lang, info)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
-
-
-def _set_language(style_element, lang: str) -> None:
-    """``w:lang`` on a style's run properties: spell-check and hyphenation language."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = style_element.get_or_add_rPr()
-    element = rpr.find(qn("w:lang"))
-    if element is None:
-        element = OxmlElement("w:lang")
-        rpr.append(element)
-    tag = lang.replace("_", "-")
-    element.set(qn("w:val"), tag)
-    element.set(qn("w:bidi"), tag)
-    element.set(qn("w:eastAsia"), tag)
-
-
-def _set_bidi(paragraph) -> None:
-    from docx.oxml import OxmlElement
-
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(OxmlElement("w:bidi"))
-    for run in paragraph.runs:
-        run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    return reproducible_zip(buffer.getvalue(), info.commit_date)
 
 
 def write_docx(letter: Letter, info: DocxInfo, path: Path) -> None:
+    """Render and write atomically: a crash leaves the old file or the new one, never half."""
     from polyletter.fileio import write_atomic
 
     write_atomic(path, render_docx(letter, info))
+
+
+# --------------------------------------------------------------------------
+# Languages
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def word_language(lang: str) -> str:
+    """The tag Word wants in ``w:lang``: language and region ("fr" -> "fr-FR", "ar" -> "ar-EG").
+
+    Word picks a proofing dictionary by language *and* region; a bare "fr" is
+    not one it has. A region the user gave (``pt_BR``) is kept; otherwise
+    CLDR's likely region for the language is used.
+    """
+    from babel.core import get_global
+
+    from polyletter.localize import locale_for
+
+    locale = locale_for(lang)
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags")
+        keys = [f"{locale.language}_{locale.script}"] if locale.script else []
+        for key in [*keys, locale.language]:
+            if key in likely:
+                territory = likely[key].split("_")[-1]
+                break
+    return f"{locale.language}-{territory}" if territory else locale.language
+
+
+def is_right_to_left(lang: str) -> bool:
+    """Whether CLDR writes ``lang`` right to left (ar, fa, he, ur, ps, yi, ckb...)."""
+    from polyletter.localize import locale_for
+
+    return locale_for(lang).text_direction == "rtl"
+
+
+def has_right_to_left_text(text: str) -> bool:
+    """Whether ``text`` holds a letter of a right-to-left script (Unicode bidi class R or AL)."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def _script_slot(lang: str) -> str:
+    """Which ``w:lang`` attribute Word reads for this language's script: val, bidi or eastAsia."""
+    if is_right_to_left(lang):
+        return "bidi"
+    if lang.replace("-", "_").split("_")[0] in {"zh", "ja", "ko"}:
+        return "eastAsia"
+    return "val"
+
+
+# --------------------------------------------------------------------------
+# WordprocessingML helpers: children inserted in schema order (Word rejects
+# a file whose elements are out of order, LibreOffice silently ignores them)
+# --------------------------------------------------------------------------
+
+_RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+)  # fmt: skip
+_PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+)  # fmt: skip
+_TBLPR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+    "tblCaption", "tblDescription", "tblPrChange",
+)  # fmt: skip
+_TCPR_ORDER = (
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark",
+)  # fmt: skip
+_BORDER_ORDER = ("top", "left", "bottom", "right", "insideH", "insideV")
+_DOC_DEFAULTS_ORDER = ("rPrDefault", "pPrDefault")
+
+
+def _child(parent: Any, name: str, order: Sequence[str], attrs: dict[str, str] | None = None) -> Any:
+    """The ``w:name`` child of ``parent``, created in its schema position if absent; attributes set."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = parent.find(qn(f"w:{name}"))
+    if element is None:
+        element = OxmlElement(f"w:{name}")
+        later = {qn(f"w:{tag}") for tag in order[order.index(name) + 1 :]}
+        successor = next((c for c in parent if c.tag in later), None)
+        if successor is None:
+            parent.append(element)
+        else:
+            successor.addprevious(element)
+    for key, value in (attrs or {}).items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _set_lang(rpr: Any, lang: str) -> None:
+    """``w:lang`` on run properties: the language's tag in the slot of its script, and in ``val``.
+
+    ``val`` always carries it too, so that Latin-script words in the letter
+    (names, "RtoP") and tools that read only ``val`` see the letter's language.
+    """
+    tag = word_language(lang)
+    attrs = {"val": tag}
+    slot = _script_slot(lang)
+    if slot != "val":
+        attrs[slot] = tag
+    _child(rpr, "lang", _RPR_ORDER, attrs)
+
+
+def _half_points(pt: float) -> str:
+    return str(round(pt * 2))
+
+
+# --------------------------------------------------------------------------
+# The page and the styles
+# --------------------------------------------------------------------------
+
+
+def _page_setup(document: Document, page_size: str) -> None:
+    """Page size from polyletter.toml and 25 mm margins: no template, so the settings decide."""
+    from docx.shared import Mm
+
+    width, height = PAGE_SIZES_MM.get(page_size, PAGE_SIZES_MM["A4"])
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+
+
+def _base_styles(document: Document) -> None:
+    """A sober Normal style for the default template; a letterhead brings its own."""
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(BODY_SIZE_PT)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.1
+
+
+class _LetterWriter:
+    """Lays out the blocks of one letter into a document whose body is empty."""
+
+    def __init__(self, document: Document, lang: str) -> None:
+        self.document = document
+        self.lang = lang
+        self.rtl = is_right_to_left(lang)
+        self._tag_defaults()
+
+    # -- language of the whole document ------------------------------------
+
+    def _tag_defaults(self) -> None:
+        """``w:lang`` (and the complex-script font for RTL) in the document defaults and Normal.
+
+        Text typed later in Word (a partner's correction) then gets the
+        letter's language too, not the template author's.
+        """
+        from docx.oxml.ns import qn
+
+        styles = self.document.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is None:
+            from docx.oxml import OxmlElement
+
+            defaults = OxmlElement("w:docDefaults")
+            styles.insert(0, defaults)
+        rpr = _child(_child(defaults, "rPrDefault", _DOC_DEFAULTS_ORDER), "rPr", ("rPr",))
+        targets = [rpr]
+        from docx.enum.style import WD_STYLE_TYPE
+
+        normal = self.document.styles.default(WD_STYLE_TYPE.PARAGRAPH)  # "Normal", whatever its name
+        if normal is not None:
+            targets.append(normal.element.get_or_add_rPr())
+        for element in targets:
+            _set_lang(element, self.lang)
+            if self.rtl:
+                fonts = _child(element, "rFonts", _RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
+                fonts.attrib.pop(qn("w:cstheme"), None)  # a theme font would override w:cs
+
+    def _style(self, name: str) -> Any:
+        try:
+            return self.document.styles[name]
+        except KeyError:
+            return None
+
+    # -- blocks -----------------------------------------------------------
+
+    def write(self, blocks: Sequence[Block]) -> None:
+        for group in _groups(blocks):
+            first = group[0]
+            if first.kind is BlockKind.SIGNATORIES:
+                self.signatories(group)
+            elif first.kind is BlockKind.HEADING:
+                self.heading(first)
+            elif first.kind is BlockKind.LIST:
+                self.list(first)
+            else:
+                self.block(first)
+
+    def block(self, block: Block) -> None:
+        """Date, address, salutation, paragraph or closing: one paragraph, lines as breaks."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        paragraph = self._paragraph(block.lines)
+        if block.kind is BlockKind.DATE:
+            # In a w:bidi paragraph Word reads jc "right" as the *end* of the line:
+            # the same value puts the date right in French and left in Arabic.
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif block.kind is BlockKind.PARAGRAPH:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        elif block.kind in (BlockKind.SALUTATION, BlockKind.CLOSING):
+            paragraph.paragraph_format.keep_with_next = True
+        # address, salutation, closing: the start of the line, which is the
+        # paragraph's default (left, or right in a bidi paragraph).
+
+    def heading(self, block: Block) -> None:
+        level = max(1, min(9, block.markers[0].count("#") or 1))
+        style = self._paragraph_style(f"Heading {level}", heading=level)
+        self._paragraph(block.lines, style=style)
+
+    def list(self, block: Block) -> None:
+        """One List Bullet (or List Number) paragraph per item, as Word numbers them itself."""
+        numbered = bool(block.markers) and block.markers[0].strip()[:1].isdigit()
+        name = "List Number" if numbered else "List Bullet"
+        style = self._paragraph_style(name)
+        fallback = style != name  # a template without list styles: keep the marker as text
+        for marker, line in zip(block.markers, block.lines, strict=True):
+            text = f"{marker.strip() if numbered else '•'}\u00a0{line}" if fallback else line
+            self._paragraph([text], style=style)
+
+    def signatories(self, blocks: Sequence[Block]) -> None:
+        """All consecutive signatories blocks as one table: organisation | country.
+
+        The master may split its list in several blocks (the sample has two,
+        cut where the printed letter turned the page); the reader wants one list.
+        """
+        from docx.shared import Emu
+
+        people = [Signatory.parse(line) for block in blocks for line in block.lines if line.strip()]
+        labels = SIGNATORY_HEADERS.get(self.lang.replace("-", "_").split("_")[0], SIGNATORY_HEADERS["en"])
+        table = self.document.add_table(rows=len(people) + 1, cols=2)
+        total = self._text_width()
+        widths = (Emu(int(total * ORGANISATION_SHARE)), Emu(total - int(total * ORGANISATION_SHARE)))
+        self._table_properties(table, total)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for number, row in enumerate(table.rows):
+            trpr = row._tr.get_or_add_trPr()
+            _child(trpr, "cantSplit", ("cantSplit", "tblHeader"))
+            if number == 0:
+                _child(trpr, "tblHeader", ("cantSplit", "tblHeader"))
+                texts = labels
+            else:
+                person = people[number - 1]
+                texts = (person.organisation, person.joiner.join(person.countries))
+            for cell, width, text in zip(row.cells, widths, texts, strict=True):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                paragraph.paragraph_format.space_after = 0
+                paragraph.paragraph_format.space_before = 0
+                if self.rtl:
+                    _child(paragraph._p.get_or_add_pPr(), "bidi", _PPR_ORDER)
+                if text:
+                    run = paragraph.add_run(text)
+                    self._tag_run(run, paragraph)
+                    if number == 0:
+                        run.bold = True
+                        run.font.cs_bold = True
+                if number == 0:
+                    borders = _child(cell._tc.get_or_add_tcPr(), "tcBorders", _TCPR_ORDER)
+                    _child(borders, "bottom", _BORDER_ORDER, _LINE_HEAVY)
+
+    # -- paragraphs, runs, tables -------------------------------------------
+
+    def _paragraph(self, lines: Sequence[str], style: str | None = None) -> Paragraph:
+        """A paragraph with one run per line and a line break between them."""
+        paragraph = self.document.add_paragraph(style=style)
+        if self.rtl:
+            _child(paragraph._p.get_or_add_pPr(), "bidi", _PPR_ORDER)
+        for number, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if number < len(lines) - 1:
+                run.add_break()
+            self._tag_run(run, paragraph)
+        return paragraph
+
+    def _tag_run(self, run: Run, paragraph: Paragraph) -> None:
+        """Language on every run; in an RTL letter also the script's font, its size and ``w:rtl``.
+
+        Word sizes complex-script text with ``szCs``, not ``sz``: without it,
+        Arabic in a heading would come out at body size. ``w:rtl`` goes on runs
+        that hold right-to-left letters only: the standard leaves it undefined
+        on purely Latin text (an organisation's name), which the ``w:bidi``
+        paragraph already places correctly.
+        """
+        rpr = run._r.get_or_add_rPr()
+        if self.rtl:
+            _child(rpr, "rFonts", _RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
+            size = self._style_size(paragraph.style)
+            _child(rpr, "szCs", _RPR_ORDER, {"val": _half_points(size)})
+            if has_right_to_left_text(run.text):
+                _child(rpr, "rtl", _RPR_ORDER)
+        _set_lang(rpr, self.lang)
+
+    def _style_size(self, style: Any) -> float:
+        """The font size (pt) a paragraph style resolves to, following ``basedOn`` then the defaults."""
+        from docx.oxml.ns import qn
+
+        seen = 0
+        while style is not None and seen < 20:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style, seen = style.base_style, seen + 1
+        defaults = self.document.styles.element.find(qn("w:docDefaults"))
+        size = None if defaults is None else defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+        if size is not None and (size.get(qn("w:val")) or "").isdigit():
+            return int(size.get(qn("w:val"))) / 2
+        return BODY_SIZE_PT
+
+    def _paragraph_style(self, name: str, heading: int = 0) -> str:
+        """``name`` if the document has it, else a plain stand-in created once.
+
+        A letterhead saved by Word lists Heading and List styles only as
+        "latent" until they are used, so python-docx cannot find them.
+        """
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import Pt
+
+        if self._style(name) is not None:
+            return name
+        stand_in = f"Polyletter {name}"
+        if self._style(stand_in) is None:
+            style = self.document.styles.add_style(stand_in, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self._style("Normal")
+            if heading:
+                style.font.bold = True
+                style.font.size = Pt(max(BODY_SIZE_PT, 16 - 2 * (heading - 1)))
+                style.paragraph_format.keep_with_next = True
+                style.paragraph_format.space_before = Pt(12)
+            else:
+                style.paragraph_format.left_indent = Pt(18)
+                style.paragraph_format.space_after = Pt(2)
+        return stand_in
+
+    def _text_width(self) -> int:
+        """The width between the margins (EMU), where the table goes."""
+        from docx.shared import Mm
+
+        section = self.document.sections[-1]
+        width = section.page_width or Mm(PAGE_SIZES_MM["A4"][0])
+        left = section.left_margin if section.left_margin is not None else Mm(MARGIN_MM)
+        right = section.right_margin if section.right_margin is not None else Mm(MARGIN_MM)
+        return max(int(width - left - right), int(Mm(80)))
+
+    def _table_properties(self, table: Table, total: int) -> None:
+        """Fixed widths, light rules between rows, no vertical lines; mirrored for RTL."""
+        from docx.enum.table import WD_TABLE_DIRECTION
+
+        tblpr = table._tbl.tblPr
+        table.autofit = False
+        if self.rtl:
+            table.table_direction = WD_TABLE_DIRECTION.RTL  # w:bidiVisual
+        _child(tblpr, "tblW", _TBLPR_ORDER, {"w": str(total // 635), "type": "dxa"})
+        borders = _child(tblpr, "tblBorders", _TBLPR_ORDER)
+        for side in _BORDER_ORDER:
+            light = side in ("bottom", "insideH")
+            _child(borders, side, _BORDER_ORDER, _LINE_LIGHT if light else _NO_LINE)
+        margins = _child(tblpr, "tblCellMar", _TBLPR_ORDER)
+        for side, twips in (("top", 29), ("left", 57), ("bottom", 29), ("right", 57)):
+            _child(margins, side, _BORDER_ORDER, {"w": str(twips), "type": "dxa"})
+
+
+_NO_LINE = {"val": "nil"}
+_LINE_LIGHT = {"val": "single", "sz": "4", "space": "0", "color": "D9D9D9"}
+_LINE_HEAVY = {"val": "single", "sz": "8", "space": "0", "color": "808080"}
+
+
+def _groups(blocks: Sequence[Block]) -> Iterator[list[Block]]:
+    """Blocks one by one, except that consecutive signatories blocks come together."""
+    group: list[Block] = []
+    for block in blocks:
+        if block.kind is BlockKind.SIGNATORIES and group and group[-1].kind is BlockKind.SIGNATORIES:
+            group.append(block)
+            continue
+        if group:
+            yield group
+        group = [block]
+    if group:
+        yield group
+
+
+# --------------------------------------------------------------------------
+# Core properties
+# --------------------------------------------------------------------------
+
+
+def _core_properties(document: Document, lang: str, info: DocxInfo) -> None:
+    """Title, language and provenance; dates from the commit so the bytes are reproducible."""
+    from polyletter.writers.docx_package import ZIP_EPOCH
+
+    props = document.core_properties
+    when = info.commit_date or ZIP_EPOCH
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    props.title = info.title
+    props.language = lang.replace("_", "-")
+    props.identifier = info.commit or ""
+    props.comments = info.comment
+    props.created = when
+    props.modified = when
+    props.last_modified_by = "polyletter"
+    props.revision = 1
+    if info.template is None:
+        props.author = "polyletter"
