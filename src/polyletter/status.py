@@ -342,9 +342,10 @@ class _FactCache:
         versions = {**self.old, **self.new} if keep_others else self.new
         if not self.changed and versions.keys() == self.old.keys():
             return
+        from polyletter.errors import WriteError
         from polyletter.fileio import write_atomic
 
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, WriteError):
             write_atomic(self.path, json.dumps({"code": self.code, "versions": versions}, sort_keys=True))
 
 
