@@ -212,3 +212,52 @@ def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos
     (root / "glossary" / "bad.yaml").write_text("terms: [\n", encoding="utf-8")
     bad = polyletter("glossary", "check", cwd=root)
     assert bad.returncode == 1 and "bad.yaml:" in bad.stderr
+
+
+def test_review_round_trip_and_word_import_from_the_command_line(
+    tmp_path: Path, argos_package_factory
+) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "fr", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    polyletter("models", "install", "--file", str(argos_package_factory("en", "fr")), cwd=root)
+    assert polyletter("translate", "r2p-2012", cwd=root).returncode == 0
+
+    exported = polyletter("review", "export", "r2p-2012", "--lang", "fr", cwd=root)
+    assert exported.returncode == 0, exported.stderr
+    review = root / "exports" / "r2p-2012.fr.review.docx"
+    document = docx.Document(str(review))
+    table = document.tables[0]
+    row = next(r for r in table.rows if r.cells[0].text == "salutation-1")
+    row.cells[2].paragraphs[0].runs[0].text = "Excellence,"
+    for extra in row.cells[2].paragraphs[0].runs[1:]:
+        extra.text = ""
+    edited = tmp_path / "back-from-dakar.docx"
+    document.save(str(edited))
+
+    imported = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 blocks changed by Awa Ndiaye" in imported.stdout
+    po = (root / "translations/fr/r2p-2012.po").read_text("utf-8")
+    assert 'msgstr "Excellence,"' in po and "origin: review" in po and "by: Awa Ndiaye" in po
+    again = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
+    assert again.returncode == 0 and "nothing changed; no commit" in again.stdout
+    assert_clean_error(
+        polyletter("review", "import", str(root / "polyletter.toml"), "--reviewer", "X", cwd=root)
+    )
+    assert git(root, "status", "--porcelain") == ""
+
+    letter = tmp_path / "draft.docx"
+    draft = docx.Document()
+    for text in (
+        "1 June 2013",
+        "Dear colleagues,",
+        "We write about the " + "dialogue " * 20 + ".",
+        "Sincerely,",
+    ):
+        draft.add_paragraph(text)
+    draft.save(str(letter))
+    result = polyletter("import", str(letter), "--name", "r2p-2013", cwd=root)
+    assert result.returncode == 0, result.stderr
+    master = (root / "translations/en/r2p-2013.md").read_text("utf-8")
+    assert master.startswith("1 June 2013\n\nDear colleagues,")
+    assert git(root, "log", "-1", "--format=%s").strip().startswith("polyletter:")

@@ -21,10 +21,10 @@ from polyletter.export import export_all, export_letter
 from polyletter.letter import Signatory
 from polyletter.localize import render_countries, render_date
 from polyletter.readers import read_letter
+from polyletter.readers.docx import MAX_DOCX_BYTES
 from polyletter.translate import translate_letter
 from polyletter.versions import render_version
 from polyletter.workspace import Workspace
-from polyletter.writers.docx_package import MAX_TEMPLATE_BYTES
 
 from .conftest import git
 
@@ -423,8 +423,8 @@ def _broken_document(path: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p, t: (p.write_text("Dear partners,\n"), p)[1], "not a DOCX file (not a zip archive)"),
-        (lambda p, t: _no_document_zip(p), "not a DOCX file (a zip without word/document.xml)"),
+        (lambda p, t: (p.write_text("Dear partners,\n"), p)[1], "not a Word document (.docx): not a zip"),
+        (lambda p, t: _no_document_zip(p), "zip archive without word/document.xml"),
         (_broken_document, "not a readable Word document"),
         (lambda p, t: p, "template not found"),
     ],
@@ -445,7 +445,7 @@ def test_a_template_that_is_not_a_docx_is_refused(
 def test_a_huge_template_is_refused_before_it_is_read(workspace: Workspace, tmp_path: Path) -> None:
     template = tmp_path / "letterhead.docx"
     with template.open("wb") as handle:
-        handle.truncate(MAX_TEMPLATE_BYTES + 1)  # sparse: no 20 MB written
+        handle.truncate(MAX_DOCX_BYTES + 1)  # sparse: no 20 MB written
     with pytest.raises(InputFormatError, match=r"over the 20 MB limit"):
         export_letter("r2p-2012", "en", template=template)
     assert not (workspace.root / "exports").exists()

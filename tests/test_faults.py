@@ -173,3 +173,11 @@ def test_an_engine_that_fails_mid_run_writes_nothing(pending_work: Workspace) ->
     assert git(root, "rev-parse", "HEAD") == head
     result = translate_letter("r2p-2012", engine=ArgosEngine())  # and the next run is whole
     assert result.commit is not None and git(root, "status", "--porcelain") == ""
+
+
+def test_a_temp_file_left_by_a_killed_write_is_swept(pending_work: Workspace) -> None:
+    debris = pending_work.root / "translations/fr/.r2p-2012.po.k3x9_q1z.tmp"
+    debris.write_text("half a PO", encoding="utf-8")
+    translate_letter("r2p-2012", engine=ArgosEngine())
+    assert not debris.exists()
+    assert git(pending_work.root, "status", "--porcelain", "--untracked-files=all") == ""

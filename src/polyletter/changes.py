@@ -69,6 +69,8 @@ class LogEntry:
     """Per language, blocks whose hand edits this commit folded in."""
     review_blocks: dict[str, list[str]] = field(default_factory=dict)
     """Per language, blocks this commit flagged for review."""
+    reviewed_blocks: dict[str, list[str]] = field(default_factory=dict)
+    """Per language, blocks a partner's review file changed (``Polyletter-Kind: review``)."""
     engines: dict[str, str] = field(default_factory=dict)
     """Per language, the engine and model provenance of a machine run."""
 
@@ -117,6 +119,7 @@ def letter_log(ws: Workspace, letter: str, lang: str | None = None) -> list[LogE
             for prefix_key, target in (
                 ("Polyletter-Human-", entry.human_blocks),
                 ("Polyletter-Review-", entry.review_blocks),
+                ("Polyletter-Reviewed-", entry.reviewed_blocks),
             ):
                 if key.startswith(prefix_key) and (lang is None or key == prefix_key + lang):
                     target[key.removeprefix(prefix_key)] = [b.strip() for b in value.split(",") if b.strip()]

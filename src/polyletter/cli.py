@@ -27,6 +27,10 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Translation models (Argos Translate packages).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+review_app = typer.Typer(
+    help="Bilingual review files for partners, and their corrections back.", no_args_is_help=True
+)
+app.add_typer(review_app, name="review")
 glossary_app = typer.Typer(help="The coalition's term bases (glossary/*.yaml).", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
 
@@ -332,7 +336,11 @@ def log(
         langs = ",".join(entry.languages) or "-"
         console.print(f"{entry.short}  {entry.date[:10]}  {entry.kind:<16} {langs:<10} {entry.author}")
         console.print(f"    {entry.subject}")
-        for kind, blocks in (("human", entry.human_blocks), ("review", entry.review_blocks)):
+        for kind, blocks in (
+            ("human", entry.human_blocks),
+            ("needs review", entry.review_blocks),
+            ("reviewed", entry.reviewed_blocks),
+        ):
             for code, ids in blocks.items():
                 console.print(f"    {kind} ({code}): {', '.join(ids)}")
 
@@ -411,6 +419,62 @@ def release(
     console.print(f"tagged {made.tag} at {made.commit[:12]}: {', '.join(v.lang for v in made.versions)}")
     for warning in made.warnings:
         console.print(f"warning: {warning}")
+
+
+@review_app.command("export")
+def review_export(
+    letter: Annotated[str, typer.Argument(help="Letter name.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language version to review.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the DOCX.")] = None,
+) -> None:
+    """A bilingual DOCX (id, source, translation, status) for a partner to correct in Word.
+
+    Python: polyletter.review.export_review
+    """
+    from polyletter.review import export_review
+
+    with _errors():
+        path = export_review(letter, lang, output=output)
+    _console().print(f"wrote {path}")
+
+
+@review_app.command("import")
+def review_import(
+    file: Annotated[Path, typer.Argument(help="The review DOCX the partner sent back.")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Who reviewed it (Name or Name <email>).")],
+) -> None:
+    """Apply a partner's corrected translations to the PO, as reviewed by them, in one commit.
+
+    Python: polyletter.review.import_review
+    """
+    from polyletter.review import import_review
+
+    with _errors():
+        result = import_review(file, reviewer=reviewer)
+    console = _console()
+    console.print(
+        f"{result.letter} ({result.lang}): {len(result.changed)} blocks changed by {result.reviewer}"
+    )
+    for block_id in result.emptied:
+        console.print(f"warning: {block_id}: the translation cell was emptied; kept the current text")
+    console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A letter written in Word (.docx).")],
+    name: Annotated[str, typer.Option("--name", help="The letter's name, e.g. r2p-2013.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Its language (default: the source).")] = None,
+) -> None:
+    """Import a master letter from Word into translations/<lang>/<name>.md, and commit it.
+
+    Python: polyletter.word_import.import_word
+    """
+    from polyletter.word_import import import_word
+
+    with _errors():
+        path = import_word(file, name=name, lang=lang)
+    _console().print(f"imported {path}")
 
 
 @glossary_app.command("list")

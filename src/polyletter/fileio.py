@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -72,6 +73,24 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         if isinstance(err, OSError):
             raise _write_error(path, err) from None
         raise
+
+
+_TEMP_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def sweep_temp_files(folder: Path) -> list[Path]:
+    """Remove what :func:`write_atomic` leaves behind when it is killed mid-write.
+
+    Only call it while holding the workspace lock: then no write is in flight.
+    """
+    removed = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for path in folder.iterdir():
+            if _TEMP_FILE.match(path.name) and path.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
 
 
 def _write_error(path: Path, err: OSError) -> WriteError:

@@ -24,7 +24,7 @@ from polyletter.engines import get_engine
 from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route, plan_route
 from polyletter.errors import ConfigError
-from polyletter.fileio import write_if_changed
+from polyletter.fileio import sweep_temp_files, write_if_changed
 from polyletter.glossary import Glossary, load_glossary, resolve_glossary_paths
 from polyletter.letter import Block, BlockKind, Letter, Signatory
 from polyletter.localize import locale_for, parse_date, render_countries, render_date
@@ -93,6 +93,8 @@ def _translate(
     active = active or get_engine(engine or ws.config.engine, ws.config)
     routes = {lang: plan_route(active, source, lang, ws.config.pivot) for lang in langs}
 
+    for lang in langs:
+        sweep_temp_files(ws.po_path(name, lang).parent)  # debris of a run killed mid-write
     editor = functools.partial(history.editor_of, ws.root)
     versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
     glossary = workspace_glossary(ws)

@@ -17,6 +17,10 @@ def read_letter(path: Path, lang: str) -> Letter:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return markdown.read_master(path, lang, markup=suffix != ".txt")
+    if suffix == ".docx":
+        from polyletter.readers import docx
+
+        return docx.read_docx(path, lang)
     raise InputFormatError(
         f"cannot read {suffix or 'extension-less'} files as a letter",
         path=path,
