@@ -144,6 +144,55 @@ def _block_added(root: Path, scratch: Path) -> list[str]:
     return ["translate", "r2p-2012", "--to", "fr"]
 
 
+def _docx(build: Callable[[Path], None], command: str = "review") -> Setup:
+    def setup(root: Path, scratch: Path) -> list[str]:
+        path = scratch / "partner.docx"
+        build(path)
+        if command == "template":
+            return ["export", "r2p-2012", "--lang", "fr", "--template", str(path)]
+        if command == "import":
+            return ["import", str(path), "--name", "from-word"]
+        return ["review", "import", str(path), "--reviewer", "Awa Ndiaye"]
+
+    return setup
+
+
+def _corrupt_docx(path: Path) -> None:
+    import docx
+
+    docx.Document().save(str(path))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # a truncated download
+
+
+def _docx_without_table(path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Thanks, all good!")
+    document.core_properties.identifier = "polyletter-review:r2p-2012:fr"
+    document.save(str(path))
+
+
+def _entity_bomb(path: Path) -> None:
+    import docx
+
+    docx.Document().save(str(path))
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["word/document.xml"] = bomb.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
 CASES: dict[str, tuple[Setup, str]] = {
     "empty master": (_master("empty", ""), "translations/en/empty.md: letter is empty"),
     "blank master": (_master("blank", "\n  \n\n"), "letter is empty"),
@@ -222,6 +271,23 @@ CASES: dict[str, tuple[Setup, str]] = {
     "target is the source": (_args("translate", "r2p-2012", "--to", "en"), "en is the source language"),
     "export never translated": (_args("export", "r2p-2012", "--lang", "pt"), "no pt version of r2p-2012"),
     "missing model file": (_args("models", "install", "--file", "nowhere.argosmodel"), "nowhere.argosmodel"),
+    "review file that is a text file": (
+        _docx(lambda p: p.write_text("Corrections: see below", "utf-8")),
+        "partner.docx: is not a Word document (.docx): not a zip",
+    ),
+    "review file truncated": (_docx(_corrupt_docx), "partner.docx"),
+    "review file without a table": (_docx(_docx_without_table), "partner.docx"),
+    "review file with an entity bomb": (_docx(_entity_bomb), "partner.docx"),
+    "review file too large": (
+        _docx(lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024))),
+        "over the 20 MB limit",
+    ),
+    "template that is not a DOCX": (
+        _docx(lambda p: p.write_text("letterhead", "utf-8"), "template"),
+        "partner.docx: is not a Word document",
+    ),
+    "template with an entity bomb": (_docx(_entity_bomb, "template"), "partner.docx"),
+    "Word master with an entity bomb": (_docx(_entity_bomb, "import"), "partner.docx"),
 }
 
 

@@ -181,3 +181,73 @@ def test_a_temp_file_left_by_a_killed_write_is_swept(pending_work: Workspace) ->
     translate_letter("r2p-2012", engine=ArgosEngine())
     assert not debris.exists()
     assert git(pending_work.root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def _kill_loop(root_template: Path, tmp_path: Path, args: list[str], check) -> None:  # type: ignore[no-untyped-def]
+    """Run ``polyletter *args`` in fresh copies, kill -9 at spread-out moments, then check each copy."""
+    reference = tmp_path / "reference"
+    shutil.copytree(root_template, reference, symlinks=True)
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "polyletter", *args], cwd=reference, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    duration = time.monotonic() - started
+    for number, fraction in enumerate((0.3, 0.6, 0.8, 0.9, 0.95, 1.0)):
+        root = tmp_path / f"killed-{number}"
+        shutil.copytree(root_template, root, symlinks=True)
+        process = subprocess.Popen([sys.executable, "-m", "polyletter", *args], cwd=root)
+        time.sleep(duration * fraction)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        fsck = subprocess.run(["git", "-C", str(root), "fsck", "--strict"], capture_output=True, text=True)
+        assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+        check(root)
+
+
+def test_kill_9_during_review_import_and_release(translated_workspace: Workspace, tmp_path: Path) -> None:
+    import docx
+
+    from polyletter.review import export_review
+
+    root = translated_workspace.root
+    review = export_review("r2p-2012", "fr", output=tmp_path / "review.docx")
+    document = docx.Document(str(review))
+    row = next(r for r in document.tables[0].rows if r.cells[0].text == "closing-1")
+    paragraph = row.cells[2].paragraphs[0]
+    paragraph.runs[0].text = "Veuillez agréer, Excellence, nos salutations."
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    document.save(str(review))
+
+    def imported_once_whatever_happened(copy: Path) -> None:
+        again = subprocess.run(
+            [sys.executable, "-m", "polyletter", "review", "import", str(review), "--reviewer", "Awa"],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+        )
+        assert again.returncode == 0, again.stderr
+        assert git(copy, "status", "--porcelain", "--untracked-files=all") == ""
+        po = (copy / "translations/fr/r2p-2012.po").read_text("utf-8")
+        assert 'msgstr "Veuillez agréer, Excellence, nos salutations."' in po
+        assert int(git(copy, "rev-list", "--count", "HEAD")) == 3  # init, translate, one review
+
+    _kill_loop(
+        root,
+        tmp_path / "review",
+        ["review", "import", str(review), "--reviewer", "Awa"],
+        imported_once_whatever_happened,
+    )
+
+    def released_once_whatever_happened(copy: Path) -> None:
+        tags = git(copy, "tag", "-l").split()
+        if not tags:
+            again = subprocess.run(
+                [sys.executable, "-m", "polyletter", "release", "r2p-2012", "v1"], cwd=copy
+            )
+            assert again.returncode == 0
+        assert git(copy, "tag", "-l").split() == ["polyletter/r2p-2012/v1"]
+        assert "Polyletter-Letter: r2p-2012" in git(copy, "tag", "-l", "--format=%(contents)")
+
+    _kill_loop(root, tmp_path / "release", ["release", "r2p-2012", "v1"], released_once_whatever_happened)
