@@ -598,3 +598,31 @@ def test_a_file_saved_again_by_libreoffice_still_imports(translated: Workspace, 
     result = import_review(partner, reviewer=ANA)
     assert result.changed == ["closing-1"]
     assert git(ws.root, "status", "--porcelain") == ""
+
+
+def test_an_import_interrupted_before_its_commit_is_finished_by_importing_again(
+    translated: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moment a kill -9 can leave behind: PO and Markdown written, no commit yet."""
+    from polyletter import history
+
+    ws = translated
+    path = export_review("r2p-2012", "fr", output=tmp_path / "r.docx", workspace=ws)
+    document = docx.Document(str(path))
+    _set_cell(_row(document, "closing-1").cells[2], ["Veuillez agréer nos salutations."])
+    document.save(str(path))
+    head = git(ws.root, "rev-parse", "HEAD")
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(history, "commit_paths", killed)
+    with pytest.raises(KeyboardInterrupt):
+        import_review(path, reviewer="Awa", workspace=ws)
+    monkeypatch.undo()
+    assert git(ws.root, "rev-parse", "HEAD") == head and git(ws.root, "status", "--porcelain")
+
+    result = import_review(path, reviewer="Awa", workspace=ws)
+
+    assert result.changed == ["closing-1"] and result.commit is not None
+    assert git(ws.root, "status", "--porcelain") == ""

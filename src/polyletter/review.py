@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from polyletter import history
-from polyletter.catalog import Entry
+from polyletter.catalog import Entry, parse_catalog
 from polyletter.errors import (
     ConfigError,
     LetterNotFoundError,
@@ -751,6 +751,8 @@ def _apply(
     result = ReviewResult(name, lang, who, path)
     today = dt.date.today().isoformat()
     entries = dict(version.entries)
+    committed_po = history.committed_text(ws.root, ws.po_path(name, lang))
+    committed = parse_catalog(committed_po, ws.po_path(name, lang)) if committed_po else {}
     for row in rows:
         block = master.block(row.block_id)
         entry = version.entries.get(block.id)
@@ -766,7 +768,9 @@ def _apply(
             if current:
                 result.emptied.append(block.id)
             continue
-        if (base is not None and digest(text) == base) or text == current:
+        if base is not None and digest(text) == base:
+            continue
+        if text == current and not _uncommitted_review(entry, committed.get(block.id), text):
             continue
         if base is not None and digest(current) != base:
             result.overridden.append(block.id)
@@ -797,6 +801,18 @@ def _apply(
     message = _message(ws, name, lang, path, result, claim)
     result.commit = history.commit_paths(ws.root, [p for p, _ in outputs], message, author=author)
     return result
+
+
+def _uncommitted_review(entry: Entry | None, committed: Entry | None, text: str) -> bool:
+    """A reviewed text already in the PO but not in HEAD: an import killed before its commit.
+
+    Importing the same file again must finish that import, not call it "no change".
+    """
+    return (
+        entry is not None
+        and entry.origin == "review"
+        and (committed is None or committed.translation != text)
+    )
 
 
 def _behind(block: Block, entry: Entry | None) -> bool:
