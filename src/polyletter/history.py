@@ -164,6 +164,21 @@ def _private_index(repo) -> Iterator[dict[str, str]]:
         os.rmdir(folder)
 
 
+def refresh_index(root: Path, paths: Sequence[Path]) -> None:
+    """Set the user's index to HEAD for ``paths``.
+
+    A run killed between moving the branch and refreshing the index leaves
+    the index behind HEAD; the next run puts it right even when it has
+    nothing to commit.
+    """
+    repo = _repo(root)
+    if head(root) is None:
+        return
+    top = Path(repo.working_tree_dir)
+    rels = [Path(os.path.abspath(p)).relative_to(top).as_posix() for p in paths]
+    repo.git.reset("-q", "--", *rels)
+
+
 def commit_paths(
     root: Path,
     paths: Sequence[Path],
@@ -194,7 +209,7 @@ def commit_paths(
                 repo.git.rm("--cached", "--ignore-unmatch", "-q", "--", *missing, env=env)
             tree = repo.git.write_tree(env=env)
             if parent is not None and tree == repo.git.rev_parse(f"{parent}^{{tree}}"):
-                repo.git.reset("-q", "--", *rels)  # an interrupted run may have left the index behind
+                refresh_index(root, paths)
                 return None
             commit_env = {**env, **_identity_env(repo)}
             args = ["-p", parent] if parent else []

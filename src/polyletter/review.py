@@ -779,6 +779,7 @@ def _apply(
         entries[block.id] = Entry(block.id, block.text, text, False, provenance)
         result.changed.append(block.id)
     if not result.changed:
+        history.refresh_index(ws.root, [ws.po_path(name, lang), ws.md_path(name, lang)])
         return result
 
     stale = [
