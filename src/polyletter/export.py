@@ -12,11 +12,11 @@ import datetime as dt
 from pathlib import Path
 
 from polyletter import history
-from polyletter.catalog import apply_catalog, load_catalog
-from polyletter.errors import LetterNotFoundError
+from polyletter.catalog import apply_catalog
 from polyletter.letter import Letter
 from polyletter.localize import locale_for
 from polyletter.readers import read_letter
+from polyletter.versions import load_version, require_version
 from polyletter.workspace import Workspace
 
 
@@ -27,14 +27,8 @@ def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
     master = read_letter(ws.master_path(name), ws.config.source)
     if lang == ws.config.source:
         return master
-    po_path = ws.po_path(name, lang)
-    if not po_path.exists():
-        raise LetterNotFoundError(
-            f"no {lang} version of {name}",
-            path=ws.rel(po_path),
-            hint=f"Run `polyletter translate {name} --to {lang}` first.",
-        )
-    return apply_catalog(master, load_catalog(po_path), lang)
+    require_version(ws, name, lang)
+    return apply_catalog(master, load_version(ws, name, lang).entries, lang)
 
 
 def export_letter(

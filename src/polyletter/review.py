@@ -71,7 +71,14 @@ from polyletter.lock import workspace_lock
 from polyletter.readers import read_letter
 from polyletter.readers.docx import cell_lines, iter_body, open_docx, text_lines, w
 from polyletter.readers.markdown import split_blocks
-from polyletter.versions import LanguageVersion, digest, load_version, render_version, stamp
+from polyletter.versions import (
+    LanguageVersion,
+    digest,
+    load_version,
+    render_version,
+    require_version,
+    stamp,
+)
 from polyletter.workspace import Workspace
 from polyletter.writers.markdown import render_block
 
@@ -196,13 +203,7 @@ def _version(ws: Workspace, letter: str, lang: str) -> tuple[str, Letter, Langua
             hint="Pass the language to review, e.g. --lang fr.",
         )
     master = read_letter(ws.master_path(name), source)
-    po_path = ws.po_path(name, lang)
-    if not po_path.exists():
-        raise LetterNotFoundError(
-            f"no {lang} version of {name}",
-            path=ws.rel(po_path),
-            hint=f"Run `polyletter translate {name} --to {lang}` first.",
-        )
+    require_version(ws, name, lang)
     version = load_version(ws, name, lang, editor=functools.partial(history.editor_of, ws.root))
     return name, master, version
 

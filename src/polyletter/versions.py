@@ -24,7 +24,7 @@ from pathlib import Path
 
 from polyletter import history
 from polyletter.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
-from polyletter.errors import GitError, WorkspaceStateError
+from polyletter.errors import GitError, LetterNotFoundError, WorkspaceStateError
 from polyletter.fileio import read_text
 from polyletter.letter import Letter
 from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
@@ -53,6 +53,18 @@ class LanguageVersion:
     """Ids of blocks whose human edits were folded in by this load."""
     folded_from: set[str] = field(default_factory=set)
     """Which files held them: "po", "md"."""
+
+
+def require_version(ws: Workspace, letter: str, lang: str) -> Path:
+    """The PO of a language version, or an error saying how to make it."""
+    po_path = ws.po_path(letter, lang)
+    if not po_path.exists():
+        raise LetterNotFoundError(
+            f"no {lang} version of {letter}",
+            path=ws.rel(po_path),
+            hint=f"Run `polyletter translate {letter} --to {lang}` first.",
+        )
+    return po_path
 
 
 def load_version(
