@@ -11,7 +11,8 @@ from polyletter.errors import EngineError, GlossaryError
 from polyletter.glossary import find_terms, load_glossary
 from polyletter.qa import LEAKED_PLACEHOLDER, check_letter
 from polyletter.readers import read_letter
-from polyletter.translate import translate_letter, workspace_glossary
+from polyletter.terms import workspace_glossary
+from polyletter.translate import translate_letter
 from polyletter.workspace import Workspace
 
 from .conftest import git, needs_apertium

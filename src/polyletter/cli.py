@@ -108,10 +108,7 @@ def translate(
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
-    from polyletter.qa import check_letter
-
-    with _errors():
-        report = check_letter(result.letter, [lang.lang for lang in result.languages])
+    report = result.check
     console.print(report.summary() + ("" if report.clean else f"; see `polyletter check {result.letter}`"))
 
 
@@ -292,14 +289,19 @@ def status(
 
         typer.echo(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2))
         return
-    from rich.table import Table
+    rows = [("letter", "lang", "state", "details")]
+    rows += [(i.letter, i.lang, i.state, _status_details(i)) for i in statuses]
+    typer.echo(_columns(rows) if statuses else "no letters")
+    typer.echo(", ".join(f"{n} {state}" for state, n in summary(statuses).items()))
 
-    table = Table("letter", "lang", "state", "details")
-    for item in statuses:
-        table.add_row(item.letter, item.lang, item.state, _status_details(item))
-    console = _console()
-    console.print(table)
-    console.print(", ".join(f"{n} {state}" for state, n in summary(statuses).items()) or "no letters")
+
+def _columns(rows: list[tuple[str, ...]]) -> str:
+    """Plain aligned columns: a workspace of a thousand versions prints at once (a rich table does not)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]) for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _status_details(item) -> str:

@@ -281,7 +281,7 @@ def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
     """
     from polyletter.glossary import find_terms
     from polyletter.qa import check_letter
-    from polyletter.translate import workspace_glossary
+    from polyletter.terms import workspace_glossary
 
     comparison = compare_letter(ws, letter, langs)
     glossary = workspace_glossary(ws)

@@ -87,7 +87,7 @@ def check_letter(
     letter: str, langs: Sequence[str] | None = None, *, workspace: Workspace | None = None
 ) -> CheckReport:
     """QA of a letter's language versions (all configured targets by default)."""
-    from polyletter.translate import workspace_glossary
+    from polyletter.terms import workspace_glossary
 
     ws = workspace or Workspace.find()
     name = ws.letter_name(letter)

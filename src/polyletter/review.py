@@ -220,7 +220,7 @@ def _render(ws: Workspace, name: str, master: Letter, version: LanguageVersion) 
     from docx.shared import Mm, Pt, RGBColor
 
     from polyletter.qa import check_version
-    from polyletter.translate import workspace_glossary
+    from polyletter.terms import workspace_glossary
 
     source, lang = master.lang, version.lang
     master_path = ws.master_path(name)

@@ -53,6 +53,16 @@ def glossary_paths(ws: Workspace) -> list[Path]:
     return resolve_glossary_paths(ws.root, ws.config.glossaries)
 
 
+def workspace_glossary(ws: Workspace) -> Glossary | None:
+    """The workspace's glossary, validated; None when it has no glossary files.
+
+    Loaded before anything is translated: nothing is translated with a
+    glossary that does not validate.
+    """
+    paths = glossary_paths(ws)
+    return load_glossary(paths) if paths else None
+
+
 def list_terms(ws: Workspace, lang: str | None = None) -> list[TermRow]:
     """Every term, with its preferred form per language (or only ``lang``). Backs ``glossary list``."""
     glossary = load_glossary(glossary_paths(ws))

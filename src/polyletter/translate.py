@@ -25,13 +25,15 @@ from polyletter.engines.base import Engine
 from polyletter.engines.routing import Route, plan_route
 from polyletter.errors import ConfigError
 from polyletter.fileio import sweep_temp_files, write_if_changed
-from polyletter.glossary import Glossary, load_glossary, resolve_glossary_paths
+from polyletter.glossary import Glossary
 from polyletter.letter import Block, BlockKind, Letter, Signatory
 from polyletter.localize import locale_for, parse_date, render_countries, render_date
 from polyletter.lock import workspace_lock
 from polyletter.mt import MachineTranslator, MTStats
+from polyletter.qa import CheckReport, check_version
 from polyletter.readers import read_letter
 from polyletter.segment import Sentence, join_sentences, split_sentences
+from polyletter.terms import workspace_glossary
 from polyletter.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
 from polyletter.workspace import Workspace
 
@@ -57,6 +59,8 @@ class TranslateResult:
     languages: list[LanguageResult]
     commit: str | None
     stats: MTStats
+    check: CheckReport
+    """QA of the versions just written (what ``polyletter check`` would say)."""
 
 
 @dataclass
@@ -129,7 +133,10 @@ def _translate(
         if write_if_changed(path, text):
             next(r for r in results if r.lang == path.parent.name).files_written.append(path)
     commit = _commit(ws, name, master_path, [p for p, _ in outputs], results, glossary)
-    return TranslateResult(name, results, commit, mt.stats)
+    report = CheckReport(name, langs)
+    for lang in langs:
+        report.findings += check_version(master, plans[lang][0], glossary, source, lang)
+    return TranslateResult(name, results, commit, mt.stats, report)
 
 
 def _targets(requested: Sequence[str], source: str) -> list[str]:
@@ -162,16 +169,6 @@ def _plan_language(
         sentences = [split_sentences(line, source) for line in block.lines]
         pending.append(_Pending(block, sentences, previous))
     return entries, pending
-
-
-def workspace_glossary(ws: Workspace) -> Glossary | None:
-    """The workspace's glossary, validated; None when it has no glossary files.
-
-    Loaded before anything is translated: nothing is translated with a
-    glossary that does not validate.
-    """
-    paths = resolve_glossary_paths(ws.root, ws.config.glossaries)
-    return load_glossary(paths) if paths else None
 
 
 def _term_provenance(glossary: Glossary | None, outcomes: list[TermOutcome]) -> dict[str, str]:

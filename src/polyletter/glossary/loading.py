@@ -130,9 +130,13 @@ def _load(paths: Sequence[Path], source_lang: str | None) -> tuple[Glossary, Pro
     return Glossary(tuple(merged), tuple(Path(p) for p in paths), wanted), problems
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (about 20x faster), else the pure-Python one."""
+
+
 def parse_glossary_text(text: str, path: Path, problems: Problems) -> tuple[str | None, list[Term]]:
     """The terms of one glossary file (and its ``source_lang`` if set); problems are appended."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
