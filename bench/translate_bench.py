@@ -78,16 +78,9 @@ MODEL_SHAPE = {
 
 def isolate(root: Path) -> None:
     """Point HOME, XDG_* and ARGOS_PACKAGES_DIR at ``root``; give git an identity."""
-    for name, sub in (
-        ("HOME", "home"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("ARGOS_PACKAGES_DIR", "data/argos-translate/packages"),
-    ):
-        path = root / sub
-        path.mkdir(parents=True, exist_ok=True)
-        os.environ[name] = str(path)
+    from polyletter.testing.isolation import isolated_environment
+
+    os.environ.update(isolated_environment(root))
     os.environ.pop("ARGOS_PACKAGE_INDEX", None)
     for name in ("GIT_AUTHOR", "GIT_COMMITTER"):
         os.environ[f"{name}_NAME"] = "bench"

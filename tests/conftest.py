@@ -28,17 +28,11 @@ def isolated_argos_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     test may reach the real Argos index: ARGOS_PACKAGE_INDEX is removed (tests
     that need an index set it to a local server). Returns the root of the tree.
     """
+    from polyletter.testing.isolation import isolated_environment
+
     root = tmp_path / "argos-env"
-    for name, sub in (
-        ("HOME", "home"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("ARGOS_PACKAGES_DIR", "data/argos-translate/packages"),
-    ):
-        path = root / sub
-        path.mkdir(parents=True, exist_ok=True)
-        monkeypatch.setenv(name, str(path))
+    for name, value in isolated_environment(root).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("ARGOS_PACKAGE_INDEX", raising=False)
     return root
 
