@@ -1,9 +1,9 @@
 """The machine-translation cache: one SQLite file under ``.polyletter/cache/``.
 
-Keyed by engine, engine version (model fingerprint), language pair, a variant
-(room for settings such as the glossary hash) and the sentence, so a change of
-model or settings can never serve a stale translation. Disposable: deleting it
-only costs time.
+Keyed by engine, engine version (model fingerprint), language pair and the
+sentence exactly as the engine receives it (glossary terms already masked or
+injected), so a change of model or glossary can never serve a stale
+translation. Disposable: deleting it only costs time.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ CREATE TABLE IF NOT EXISTS mt (
     engine TEXT NOT NULL,
     version TEXT NOT NULL,
     pair TEXT NOT NULL,
-    variant TEXT NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
-    PRIMARY KEY (engine, version, pair, variant, source)
+    PRIMARY KEY (engine, version, pair, source)
 ) WITHOUT ROWID
 """
 
@@ -32,7 +31,6 @@ class CacheKey:
     version: str
     source_lang: str
     target_lang: str
-    variant: str = ""
 
     @property
     def pair(self) -> str:
@@ -74,18 +72,18 @@ class TranslationCache:
             marks = ",".join("?" * len(chunk))
             rows = conn.execute(
                 f"SELECT source, target FROM mt WHERE engine=? AND version=? AND pair=? "
-                f"AND variant=? AND source IN ({marks})",
-                (key.engine, key.version, key.pair, key.variant, *chunk),
+                f"AND source IN ({marks})",
+                (key.engine, key.version, key.pair, *chunk),
             )
             found.update(rows)
         return found
 
     def store(self, key: CacheKey, translations: Iterable[tuple[str, str]]) -> None:
-        rows = [(key.engine, key.version, key.pair, key.variant, s, t) for s, t in translations]
+        rows = [(key.engine, key.version, key.pair, s, t) for s, t in translations]
         conn = self._conn()
         try:
             with conn:
-                conn.executemany("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as err:  # read-only or full: the run goes on, uncached
             self.unavailable = str(err)
 

@@ -107,6 +107,8 @@ def translate(
         )
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
+    if stats.cache_unavailable:
+        console.print(f"warning: the translation cache could not be used ({stats.cache_unavailable})")
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
     report = result.check
     console.print(report.summary() + ("" if report.clean else f"; see `polyletter check {result.letter}`"))

@@ -30,6 +30,8 @@ class MTStats:
     from_cache: int = 0
     sent: int = 0
     per_pair: dict[tuple[str, str], int] = field(default_factory=dict)
+    cache_unavailable: str | None = None
+    """Why the cache file could not be used (the run went on without it)."""
 
 
 @dataclass
@@ -110,6 +112,7 @@ class MachineTranslator:
             found.update(fresh)
             self.stats.sent += len(missing)
             self.stats.per_pair[pair] = self.stats.per_pair.get(pair, 0) + len(missing)
+        self.stats.cache_unavailable = self.cache.unavailable
         results = {t: self.enforcer.finish(p, found[p.engine_input], target) for t, p in prepared.items()}
         results.update({t: (t, []) for t in texts if not t.strip()})
         return results

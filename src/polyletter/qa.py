@@ -17,26 +17,17 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from polyletter.catalog import Entry
+from polyletter.engines.apertium import PLACEHOLDER_RE as APERTIUM_PLACEHOLDER
 from polyletter.glossary import Glossary, check_terms
+from polyletter.glossary.protection import LEFTOVER_BRACKET
 from polyletter.letter import BlockKind, Letter
 from polyletter.readers import read_letter
 from polyletter.segment import split_sentences
 from polyletter.versions import load_version
 from polyletter.workspace import Workspace
 
-CHECKS = (
-    "missing",
-    "empty",
-    "glossary",
-    "keep-term",
-    "numbers",
-    "untranslated",
-    "placeholder",
-    "length",
-    "needs-review",
-)
-
-LEAKED_PLACEHOLDER = re.compile(r"\u27e6\s*\d*\s*\u27e7|ZXQ[A-Z]{4}")
+LEAKED_PLACEHOLDER = re.compile(f"{LEFTOVER_BRACKET.pattern}|{APERTIUM_PLACEHOLDER.pattern}")
+"""Any placeholder an engine was given, in whatever shape it may come back."""
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _LENGTH_BANDS = {"zh": (0.15, 1.2), "ja": (0.2, 1.4), "ko": (0.2, 1.4)}
 _DEFAULT_BAND = (0.5, 2.0)

@@ -43,6 +43,10 @@ _SENTENCE_START = re.compile(r"(?:\A|[.!?\u2026\u3002]\s+|\n)[\s\"'\u201c\u2018\
 _NO_SPACE_BEFORE = tuple(",.)]}\u2026")
 
 
+LEFTOVER_BRACKET = re.compile(r"\u27e6\s*\d*\s*\u27e7")
+"""What is left of :func:`bracket_placeholder` after an engine, spaces and all (QA looks for it)."""
+
+
 def bracket_placeholder(index: int) -> str:
     """``⟦0⟧``: digits in brackets no source text uses, so leftovers are easy to spot."""
     return f"\u27e6{index}\u27e7"
