@@ -67,12 +67,12 @@ def master_text(number: int) -> str:
 
 def build_workspace(root: Path, letters: int = 200, langs: tuple[str, ...] = LANGS) -> None:
     """A committed workspace of ``letters`` masters, each translated into every language."""
-    from polyletter import history
-    from polyletter.catalog import Entry
+    from polyletter.commands.init import init_workspace
     from polyletter.readers import read_letter
-    from polyletter.scaffold import init_workspace
-    from polyletter.versions import render_version, stamp
-    from polyletter.workspace import Workspace
+    from polyletter.store import history
+    from polyletter.store.catalog import Entry
+    from polyletter.store.versions import render_version, stamp
+    from polyletter.store.workspace import Workspace
 
     init_workspace(root, targets=list(langs))
     ws = Workspace.find(root)
@@ -117,8 +117,8 @@ def make_realistic(root: Path) -> None:
 
 def time_library(root: Path, runs: int = 5) -> dict[str, tuple[float, list[float]]]:
     """Median and all timings of ``workspace_status``, cold (no cache) and warm."""
-    from polyletter.status import workspace_status
-    from polyletter.workspace import Workspace
+    from polyletter.commands.status import workspace_status
+    from polyletter.store.workspace import Workspace
 
     ws = Workspace.find(root)
     figures = {}
@@ -165,8 +165,8 @@ def main() -> None:
         versions = args.letters * len(LANGS)
         print(f"workspace: {args.letters} letters x {len(LANGS)} languages = {versions} versions")
         print(f"  generated and committed in {built:.1f} s")
-        from polyletter.status import summary, workspace_status
-        from polyletter.workspace import Workspace
+        from polyletter.commands.status import summary, workspace_status
+        from polyletter.store.workspace import Workspace
 
         states = summary(workspace_status(Workspace.find(root)))
         print(f"  states: {', '.join(f'{k} {v}' for k, v in sorted(states.items()))}")

@@ -230,11 +230,11 @@ def capture_engine_input(root: Path, commit: str) -> tuple[list[str], bool, list
     master's lines that go to the engine (not dates, not signatories), as
     Argos's ``split_into_paragraphs`` would cut a block.
     """
-    from polyletter.engines.argos import ArgosEngine
-    from polyletter.letter import BlockKind
+    from polyletter.commands.translate import translate_letter
+    from polyletter.document.letter import BlockKind
+    from polyletter.mt.engines.argos import ArgosEngine
     from polyletter.readers import read_letter
-    from polyletter.translate import translate_letter
-    from polyletter.workspace import Workspace
+    from polyletter.store.workspace import Workspace
 
     seen: list[tuple[list[str], object]] = []
 
@@ -264,7 +264,7 @@ class SentencexSentencizer:
     """Argos's ``ISentenceBoundaryDetectionModel``, backed by the splitter polyletter uses (sentencex)."""
 
     def split_sentences(self, text: str) -> list[str]:
-        from polyletter.segment import split_sentences
+        from polyletter.document.segment import split_sentences
 
         return [s.text for s in split_sentences(text, "en")]
 
@@ -328,8 +328,8 @@ class Floor:
         import ctranslate2
         import sentencepiece
 
-        from polyletter.config import load_config
-        from polyletter.models import installed_models
+        from polyletter.mt.engines.argos_packages import installed_models
+        from polyletter.store.config import load_config
 
         model = next(m for m in installed_models() if (m.from_code, m.to_code) == ("en", "fr"))
         self.settings = load_config(config).argos
@@ -363,7 +363,7 @@ class Floor:
 
 def change_paragraph(master: Path, paragraph: str, whole: bool) -> int:
     """Edit the first sentence (or every sentence) of ``paragraph`` in the master; return how many changed."""
-    from polyletter.segment import split_sentences
+    from polyletter.document.segment import split_sentences
 
     sentences = split_sentences(paragraph, "en")
     edited = [
@@ -511,7 +511,7 @@ def main() -> None:
             + (f"built in {build_seconds:.1f} s" if build_seconds else "from cache")
             + f"; {MODEL_SHAPE})"
         )
-        from polyletter.models import install_from_file
+        from polyletter.mt.engines.argos_packages import install_from_file
 
         installed = install_from_file(model_file)
         model_dir = installed.path / "model"

@@ -120,8 +120,8 @@ SAMPLE_LETTER = REPO_ROOT / "translations" / "en" / "r2p-2012.md"
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh workspace (``polyletter init --example``) as the current directory."""
-    from polyletter.scaffold import init_workspace
-    from polyletter.workspace import Workspace
+    from polyletter.commands.init import init_workspace
+    from polyletter.store.workspace import Workspace
 
     root = tmp_path / "letters"
     init_workspace(root, example=True)
@@ -132,7 +132,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def fr_es_models(argos_package_factory: ArgosPackageFactory) -> list:
     """Tiny genuine en->fr and en->es Argos models installed in this test's ARGOS_PACKAGES_DIR."""
-    from polyletter.models import install_from_file
+    from polyletter.mt.engines.argos_packages import install_from_file
 
     return [install_from_file(argos_package_factory("en", target)) for target in ("fr", "es")]
 
@@ -161,12 +161,12 @@ def translated_copy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch:
     Git identity is Jane Translator. Tests that translate again must request
     ``fr_es_models`` themselves (the copy has the MT cache, not the models).
     """
-    from polyletter.engines.argos import ArgosEngine
-    from polyletter.translate import translate_letter
-    from polyletter.workspace import Workspace
+    from polyletter.commands.translate import translate_letter
+    from polyletter.mt.engines.argos import ArgosEngine
+    from polyletter.store.workspace import Workspace
 
     if "fr-es" not in _TEMPLATES:
-        from polyletter.scaffold import init_workspace
+        from polyletter.commands.init import init_workspace
 
         request.getfixturevalue("fr_es_models")
         factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")

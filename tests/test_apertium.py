@@ -20,12 +20,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyletter.config import Config
-from polyletter.engines import get_engine
-from polyletter.engines.apertium import PLACEHOLDER_RE, ApertiumEngine, discover_modes
-from polyletter.engines.base import Engine
-from polyletter.engines.routing import plan_route
 from polyletter.errors import EngineError
+from polyletter.mt.engines import get_engine
+from polyletter.mt.engines.apertium import PLACEHOLDER_RE, ApertiumEngine, discover_modes
+from polyletter.mt.engines.base import Engine
+from polyletter.mt.routing import plan_route
+from polyletter.store.config import Config
 
 from .conftest import needs_apertium
 

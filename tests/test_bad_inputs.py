@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 
@@ -300,7 +300,7 @@ def _notzip(scratch: Path) -> Path:
 @pytest.fixture
 def french_workspace(translated_workspace: Workspace, argos_package_factory) -> Workspace:
     """The shared translated workspace with the en->fr model installed for this test."""
-    from polyletter.models import install_from_file
+    from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "fr"))
     return translated_workspace
@@ -318,7 +318,7 @@ def test_bad_input(case: str, french_workspace: Workspace, tmp_path: Path) -> No
     scratch.mkdir()
     args = setup(root, scratch)
     before = _snapshot(root)
-    from polyletter.models import packages_dir
+    from polyletter.mt.engines.argos_packages import packages_dir
 
     models_before = sorted(p.name for p in packages_dir().iterdir())
 
@@ -338,8 +338,8 @@ def test_bad_input(case: str, french_workspace: Workspace, tmp_path: Path) -> No
 def test_a_full_disk_writes_nothing(french_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from polyletter import fileio
     from polyletter.cli import app
+    from polyletter.store import fileio
 
     root = french_workspace.root
     master = french_workspace.master_path("r2p-2012")

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polyletter.catalog import load_catalog
-from polyletter.changes import (
+from polyletter.commands.log import (
     ENGINE_CHANGE,
     HUMAN_EDIT,
     MASTER_CHANGE,
@@ -21,13 +20,14 @@ from polyletter.changes import (
     render_ops,
     word_diff,
 )
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.release import release_letter
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import LetterNotFoundError, RevisionNotFoundError
+from polyletter.mt.engines.argos import ArgosEngine
 from polyletter.readers import read_letter
-from polyletter.release import release_letter
-from polyletter.translate import translate_letter
-from polyletter.versions import render_version, stamp
-from polyletter.workspace import Workspace
+from polyletter.store.catalog import load_catalog
+from polyletter.store.versions import render_version, stamp
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 from .test_status import LETTER, change_master, edit_md, po_entry, translated_copy

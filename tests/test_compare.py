@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from polyletter.catalog import Entry
-from polyletter.compare import compare_letter, render_html, render_table_rows, table_header
+from polyletter.commands.compare import compare_letter, render_html, render_table_rows, table_header
 from polyletter.readers import read_letter
-from polyletter.versions import render_version, stamp
-from polyletter.workspace import Workspace
+from polyletter.store.catalog import Entry
+from polyletter.store.versions import render_version, stamp
+from polyletter.store.workspace import Workspace
 
 from .test_status import LETTER, change_master, edit_md, po_entry, translated_copy
 

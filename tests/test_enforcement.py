@@ -5,15 +5,15 @@ from __future__ import annotations
 import polib
 import pytest
 
-from polyletter.engines.apertium import ApertiumEngine
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.glossary import workspace_glossary
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import EngineError, GlossaryError
 from polyletter.glossary import find_terms, load_glossary
-from polyletter.qa import LEAKED_PLACEHOLDER, check_letter
+from polyletter.mt.engines.apertium import ApertiumEngine
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.qa.checks import LEAKED_PLACEHOLDER, check_letter
 from polyletter.readers import read_letter
-from polyletter.terms import workspace_glossary
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 from .conftest import git, needs_apertium
 
@@ -106,7 +106,7 @@ def test_a_glossary_change_retranslates_exactly_the_sentences_it_touches(
 
     glossary = load_glossary([glossary_file])
     master = read_letter(workspace.master_path("r2p-2012"), "en")
-    from polyletter.segment import split_sentences
+    from polyletter.document.segment import split_sentences
 
     touched = {
         s.text

@@ -14,17 +14,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from polyletter.catalog import Entry
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.export import export_all, export_letter
+from polyletter.commands.translate import translate_letter
+from polyletter.document.letter import Signatory
+from polyletter.document.localize import render_countries, render_date
 from polyletter.errors import InputFormatError, LetterNotFoundError
-from polyletter.export import export_all, export_letter
-from polyletter.letter import Signatory
-from polyletter.localize import render_countries, render_date
+from polyletter.mt.engines.argos import ArgosEngine
 from polyletter.readers import read_letter
 from polyletter.readers.docx import MAX_DOCX_BYTES
-from polyletter.translate import translate_letter
-from polyletter.versions import render_version
-from polyletter.workspace import Workspace
+from polyletter.store.catalog import Entry
+from polyletter.store.versions import render_version
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 
@@ -294,7 +294,7 @@ def test_export_arabic_letter_is_right_to_left(workspace: Workspace) -> None:
 def test_an_english_to_arabic_model_gives_a_right_to_left_file_too(
     workspace: Workspace, argos_package_factory
 ) -> None:
-    from polyletter.models import install_from_file
+    from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "ar"))
     translate_letter("r2p-2012", ["ar"], engine=ArgosEngine())

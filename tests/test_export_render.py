@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from polyletter.engines.argos import ArgosEngine
-from polyletter.export import export_letter
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.commands.export import export_letter
+from polyletter.commands.translate import translate_letter
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.store.workspace import Workspace
 
 from .test_export import write_arabic_version
 

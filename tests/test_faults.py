@@ -13,10 +13,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import EngineError
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 
@@ -105,7 +105,7 @@ def test_a_run_interrupted_between_the_po_and_the_markdown_is_completed(
     pending_work: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The exact worst moment, made deterministic: the PO is new, the Markdown still old."""
-    import polyletter.translate as pipeline
+    import polyletter.commands.translate as pipeline
 
     real = pipeline.write_if_changed
     written: list[Path] = []
@@ -208,7 +208,7 @@ def _kill_loop(root_template: Path, tmp_path: Path, args: list[str], check) -> N
 def test_kill_9_during_review_import_and_release(translated_workspace: Workspace, tmp_path: Path) -> None:
     import docx
 
-    from polyletter.review import export_review
+    from polyletter.commands.review import export_review
 
     root = translated_workspace.root
     review = export_review("r2p-2012", "fr", output=tmp_path / "review.docx")

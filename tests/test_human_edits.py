@@ -8,11 +8,11 @@ import sys
 import polib
 import pytest
 
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import WorkspaceStateError
-from polyletter.lock import workspace_lock
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.store.lock import workspace_lock
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from polyletter import models
 from polyletter.errors import ModelError, PackageIndexError
-from polyletter.models import InstalledModel
+from polyletter.mt.engines import argos_packages as models
+from polyletter.mt.engines.argos_packages import InstalledModel
 from polyletter.testing.argos_model import build_argos_package
 
 # ----------------------------------------------------------------- helpers

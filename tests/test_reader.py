@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from polyletter.document.letter import Block, BlockKind, Letter, Signatory
 from polyletter.errors import InputFormatError
-from polyletter.letter import Block, BlockKind, Letter, Signatory
 from polyletter.readers import read_letter
 from polyletter.readers.markdown import classify, split_blocks
 from polyletter.writers.markdown import render_markdown

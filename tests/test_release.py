@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from polyletter.commands.release import list_releases, release_letter, resolve_since
 from polyletter.errors import RevisionNotFoundError, WorkspaceStateError
-from polyletter.release import list_releases, release_letter, resolve_since
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 from .test_status import LETTER, change_master, edit_md, translated_copy
@@ -53,8 +53,8 @@ def test_the_tag_records_the_master_and_every_version(translated: Workspace) -> 
 
 
 def test_human_entries_are_counted_and_listed_newest_first(translated: Workspace, fr_es_models) -> None:
-    from polyletter.engines.argos import ArgosEngine
-    from polyletter.translate import translate_letter
+    from polyletter.commands.translate import translate_letter
+    from polyletter.mt.engines.argos import ArgosEngine
 
     ws = translated
     release_letter(ws, LETTER, "v1")

@@ -20,12 +20,12 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.review import export_review, import_review
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import InputFormatError, PolyletterError, ReviewFileError, WorkspaceStateError
+from polyletter.mt.engines.argos import ArgosEngine
 from polyletter.readers import read_letter
-from polyletter.review import export_review, import_review
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 
@@ -174,7 +174,7 @@ def _fill(cell) -> str | None:
 def test_review_export_of_an_arabic_version_is_right_to_left(
     translated: Workspace, argos_package_factory
 ) -> None:
-    from polyletter.models import install_from_file
+    from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "ar"))
     translate_letter("r2p-2012", ["ar"], engine=ArgosEngine())
@@ -604,7 +604,7 @@ def test_an_import_interrupted_before_its_commit_is_finished_by_importing_again(
     translated: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The moment a kill -9 can leave behind: PO and Markdown written, no commit yet."""
-    from polyletter import history
+    from polyletter.store import history
 
     ws = translated
     path = export_review("r2p-2012", "fr", output=tmp_path / "r.docx", workspace=ws)

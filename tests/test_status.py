@@ -9,12 +9,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from polyletter import status as status_module
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands import status as status_module
+from polyletter.commands.status import VersionStatus, workspace_status
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import LetterNotFoundError
-from polyletter.status import VersionStatus, workspace_status
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.store.workspace import Workspace
 
 from .conftest import LETTER, git, translated_copy
 

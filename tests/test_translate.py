@@ -8,18 +8,18 @@ from pathlib import Path
 import polib
 import pytest
 
-from polyletter.engines.argos import ArgosEngine
+from polyletter.commands.init import init_workspace
+from polyletter.commands.translate import translate_letter
 from polyletter.errors import (
     EngineError,
     InputFormatError,
     LetterNotFoundError,
     NotAWorkspaceError,
 )
-from polyletter.models import install_from_file
+from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.mt.engines.argos_packages import install_from_file
 from polyletter.readers.markdown import split_blocks
-from polyletter.scaffold import init_workspace
-from polyletter.translate import translate_letter
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 from .conftest import git
 

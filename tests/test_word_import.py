@@ -11,11 +11,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from polyletter.commands.import_word import import_word
+from polyletter.document.letter import BlockKind, Letter
 from polyletter.errors import InputFormatError, LetterNotFoundError, WorkspaceStateError
-from polyletter.letter import BlockKind, Letter
 from polyletter.readers import read_letter
-from polyletter.word_import import import_word
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 from polyletter.writers.docx import DocxInfo, render_docx
 
 from .conftest import git

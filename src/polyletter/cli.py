@@ -69,9 +69,9 @@ def init(
 ) -> None:
     """Create a workspace: git repository, polyletter.toml, glossary/, translations/.
 
-    Python: polyletter.scaffold.init_workspace
+    Python: polyletter.commands.init.init_workspace
     """
-    from polyletter.scaffold import init_workspace
+    from polyletter.commands.init import init_workspace
 
     with _errors():
         result = init_workspace(directory, source=source, targets=_split_langs(to) or [], example=example)
@@ -92,9 +92,9 @@ def translate(
 ) -> None:
     """Translate a master letter; write PO + Markdown per language and commit once.
 
-    Python: polyletter.translate.translate_letter
+    Python: polyletter.commands.translate.translate_letter
     """
-    from polyletter.translate import translate_letter
+    from polyletter.commands.translate import translate_letter
 
     with _errors():
         result = translate_letter(letter, _split_langs(to), engine=engine)
@@ -123,9 +123,9 @@ def check(
     """QA before sending: glossary terms, keep-terms, numbers, untranslated text, placeholders,
     length ratios, entries waiting for review. Exit 1 when anything is found.
 
-    Python: polyletter.qa.check_letter
+    Python: polyletter.qa.checks.check_letter
     """
-    from polyletter.qa import check_letter
+    from polyletter.qa.checks import check_letter
 
     with _errors():
         report = check_letter(letter, _split_langs(lang))
@@ -158,9 +158,9 @@ def export(
 ) -> None:
     """Write a language version as a Word letter (exports/<letter>.<lang>.docx), laid out as a letter.
 
-    Python: polyletter.export.export_letter / export_all
+    Python: polyletter.commands.export.export_letter / export_all
     """
-    from polyletter.export import export_all, export_letter
+    from polyletter.commands.export import export_all, export_letter
 
     if all_languages == (lang is not None):
         typer.echo("error: give either --lang LANG or --all", err=True)
@@ -182,11 +182,11 @@ def models_list(
 ) -> None:
     """Installed language pairs with their versions (or the index's offer).
 
-    Python: polyletter.models.installed_models / available_models
+    Python: polyletter.mt.engines.argos_packages.installed_models / available_models
     """
     from rich.table import Table
 
-    from polyletter import models
+    from polyletter.mt.engines import argos_packages as models
 
     with _errors():
         rows = models.available_models() if available else models.installed_models()
@@ -216,9 +216,9 @@ def models_install(
 ) -> None:
     """Download and install models from the Argos index, or install a local file.
 
-    Python: polyletter.models.install_from_index / install_from_file
+    Python: polyletter.mt.engines.argos_packages.install_from_index / install_from_file
     """
-    from polyletter import models
+    from polyletter.mt.engines import argos_packages as models
 
     console = _console()
     if file is not None:
@@ -263,9 +263,9 @@ def models_remove(
 ) -> None:
     """Uninstall the model of one language pair.
 
-    Python: polyletter.models.remove_model
+    Python: polyletter.mt.engines.argos_packages.remove_model
     """
-    from polyletter import models
+    from polyletter.mt.engines import argos_packages as models
 
     with _errors():
         model = models.remove_model(from_code, to_code)
@@ -279,10 +279,10 @@ def status(
 ) -> None:
     """Each letter x language: up to date, stale, edited, needs review, missing, uncommitted.
 
-    Python: polyletter.status.workspace_status
+    Python: polyletter.commands.status.workspace_status
     """
-    from polyletter.status import summary, workspace_status
-    from polyletter.workspace import Workspace
+    from polyletter.commands.status import summary, workspace_status
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         statuses = workspace_status(Workspace.find(), letter)
@@ -328,10 +328,10 @@ def log(
 ) -> None:
     """The history of a letter (or one language version): commits, their kind, who.
 
-    Python: polyletter.changes.letter_log
+    Python: polyletter.commands.log.letter_log
     """
-    from polyletter.changes import letter_log
-    from polyletter.workspace import Workspace
+    from polyletter.commands.log import letter_log
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         entries = letter_log(Workspace.find(), letter, lang)
@@ -357,12 +357,12 @@ def diff(
 ) -> None:
     """What changed in a language version, block by block, and why (master change or human edit).
 
-    Python: polyletter.changes.letter_diff
+    Python: polyletter.commands.log.letter_diff
     """
     import sys
 
-    from polyletter.changes import diff_base, letter_diff, render_diff_text
-    from polyletter.workspace import Workspace
+    from polyletter.commands.log import diff_base, letter_diff, render_diff_text
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         ws = Workspace.find()
@@ -381,15 +381,15 @@ def compare(
 ) -> None:
     """The language versions side by side, aligned by block.
 
-    Python: polyletter.compare.compare_letter / compare_page
+    Python: polyletter.commands.compare.compare_letter / compare_page
     """
-    from polyletter.compare import compare_letter, compare_page, render_table_rows, table_header
-    from polyletter.workspace import Workspace
+    from polyletter.commands.compare import compare_letter, compare_page, render_table_rows, table_header
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         ws = Workspace.find()
         if html is not None:
-            from polyletter.fileio import write_atomic
+            from polyletter.store.fileio import write_atomic
 
             write_atomic(html, compare_page(ws, letter, langs))
         comparison = compare_letter(ws, letter, langs)
@@ -412,10 +412,10 @@ def release(
 ) -> None:
     """Tag what was sent: the master and every language version, as an annotated git tag.
 
-    Python: polyletter.release.release_letter
+    Python: polyletter.commands.release.release_letter
     """
-    from polyletter.release import release_letter
-    from polyletter.workspace import Workspace
+    from polyletter.commands.release import release_letter
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         made = release_letter(Workspace.find(), letter, name)
@@ -433,9 +433,9 @@ def review_export(
 ) -> None:
     """A bilingual DOCX (id, source, translation, status) for a partner to correct in Word.
 
-    Python: polyletter.review.export_review
+    Python: polyletter.commands.review.export_review
     """
-    from polyletter.review import export_review
+    from polyletter.commands.review import export_review
 
     with _errors():
         path = export_review(letter, lang, output=output)
@@ -449,9 +449,9 @@ def review_import(
 ) -> None:
     """Apply a partner's corrected translations to the PO, as reviewed by them, in one commit.
 
-    Python: polyletter.review.import_review
+    Python: polyletter.commands.review.import_review
     """
-    from polyletter.review import import_review
+    from polyletter.commands.review import import_review
 
     with _errors():
         result = import_review(file, reviewer=reviewer)
@@ -472,9 +472,9 @@ def import_command(
 ) -> None:
     """Import a master letter from Word into translations/<lang>/<name>.md, and commit it.
 
-    Python: polyletter.word_import.import_word
+    Python: polyletter.commands.import_word.import_word
     """
-    from polyletter.word_import import import_word
+    from polyletter.commands.import_word import import_word
 
     with _errors():
         path = import_word(file, name=name, lang=lang)
@@ -488,10 +488,10 @@ def glossary_list(
 ) -> None:
     """The workspace's terms and their forms.
 
-    Python: polyletter.terms.list_terms
+    Python: polyletter.commands.glossary.list_terms
     """
-    from polyletter.terms import list_terms
-    from polyletter.workspace import Workspace
+    from polyletter.commands.glossary import list_terms
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         rows = list_terms(Workspace.find(), lang)
@@ -521,10 +521,10 @@ def glossary_add(
     """Add a term: `polyletter glossary add "early warning" --fr "alerte rapide" --es "alerta temprana"`.
 
     Any `--<lang> FORM` option gives the form in that language.
-    Python: polyletter.terms.add_workspace_term
+    Python: polyletter.commands.glossary.add_workspace_term
     """
-    from polyletter.terms import add_workspace_term
-    from polyletter.workspace import Workspace
+    from polyletter.commands.glossary import add_workspace_term
+    from polyletter.store.workspace import Workspace
 
     forms = _language_options(ctx.args)
     with _errors():
@@ -554,10 +554,10 @@ def _language_options(args: list[str]) -> dict[str, str]:
 def glossary_check() -> None:
     """Validate the workspace's glossary files (syntax, conflicts, languages, empty targets).
 
-    Python: polyletter.terms.check_workspace_glossary
+    Python: polyletter.commands.glossary.check_workspace_glossary
     """
-    from polyletter.terms import check_workspace_glossary
-    from polyletter.workspace import Workspace
+    from polyletter.commands.glossary import check_workspace_glossary
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         paths, problems = check_workspace_glossary(Workspace.find())
@@ -576,10 +576,10 @@ def glossary_import(
 ) -> None:
     """Import terms exported by a terminology database (CSV or TBX) as a new glossary file.
 
-    Python: polyletter.terms.import_terms
+    Python: polyletter.commands.glossary.import_terms
     """
-    from polyletter.terms import import_terms
-    from polyletter.workspace import Workspace
+    from polyletter.commands.glossary import import_terms
+    from polyletter.store.workspace import Workspace
 
     with _errors():
         path, count = import_terms(Workspace.find(), file, into=into, fmt=fmt)

@@ -12,9 +12,9 @@ Modules, in the order a sentence meets them:
 * ``langcodes``  -- one spelling of every language code, validated with CLDR
 """
 
+from polyletter.document.languages import normalise_lang
 from polyletter.glossary.checking import Finding, check_terms
 from polyletter.glossary.importing import import_csv, import_tbx
-from polyletter.glossary.langcodes import normalise_lang
 from polyletter.glossary.loading import check_glossary, load_glossary, resolve_glossary_paths
 from polyletter.glossary.matching import Match, find_terms, is_case_sensitive
 from polyletter.glossary.model import Glossary, Origin, TargetForms, Term, target_form

@@ -29,11 +29,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from polyletter.document.languages import base_lang, lang_from_name, normalise_lang
 from polyletter.errors import GlossaryImportError, PolyletterError
-from polyletter.fileio import read_text
-from polyletter.glossary.langcodes import base_lang, lang_from_name, normalise_lang
 from polyletter.glossary.loading import assemble_terms, build_term
 from polyletter.glossary.model import Origin, Term
+from polyletter.store.fileio import read_text
 
 MAX_TBX_BYTES = 50 * 1024 * 1024
 """UNTERM-sized exports are a few MB; anything far larger is not a term base."""

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
+from polyletter.document.languages import base_lang, normalise_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
-from polyletter.fileio import read_text
-from polyletter.glossary.langcodes import base_lang, normalise_lang
 from polyletter.glossary.model import Glossary, Origin, TargetForms, Term
+from polyletter.store.fileio import read_text
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "source_lang", "terms")

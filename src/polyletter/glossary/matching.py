@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from polyletter.glossary.langcodes import base_lang, normalise_lang
+from polyletter.document.languages import base_lang, normalise_lang
 from polyletter.glossary.model import Glossary, Term
 
 _APOSTROPHES = "'\u2019\u02bc"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyletter.glossary.langcodes import base_lang
+from polyletter.document.languages import base_lang
 
 
 @dataclass(frozen=True)

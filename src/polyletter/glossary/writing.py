@@ -15,9 +15,8 @@ from typing import Any
 
 import yaml
 
+from polyletter.document.languages import base_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
-from polyletter.fileio import read_text, write_atomic
-from polyletter.glossary.langcodes import base_lang
 from polyletter.glossary.loading import (
     DEFAULT_SOURCE_LANG,
     _conflict,
@@ -27,6 +26,7 @@ from polyletter.glossary.loading import (
     parse_glossary_text,
 )
 from polyletter.glossary.model import Origin, Term
+from polyletter.store.fileio import read_text, write_atomic
 
 
 class _Dumper(yaml.SafeDumper):

@@ -1,11 +1,11 @@
-"""Readers: every input format becomes a :class:`polyletter.letter.Letter`."""
+"""Readers: every input format becomes a :class:`polyletter.document.letter.Letter`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError
-from polyletter.letter import Letter
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 

@@ -57,8 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError
-from polyletter.letter import Letter
 from polyletter.readers.markdown import RawBlock, classify
 
 if TYPE_CHECKING:

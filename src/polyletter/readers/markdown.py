@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from polyletter.document.letter import Block, BlockKind, Letter
+from polyletter.document.localize import parse_date
 from polyletter.errors import InputFormatError
-from polyletter.fileio import read_text
-from polyletter.letter import Block, BlockKind, Letter
-from polyletter.localize import parse_date
+from polyletter.store.fileio import read_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+)(.*)$")

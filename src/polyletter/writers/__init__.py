@@ -1,1 +1,1 @@
-"""Writers: a :class:`polyletter.letter.Letter` out to PO, Markdown and DOCX."""
+"""Writers: a :class:`polyletter.document.letter.Letter` out to PO, Markdown and DOCX."""

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from polyletter.letter import Block, BlockKind, Letter, Signatory
+from polyletter.document.letter import Block, BlockKind, Letter, Signatory
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -119,7 +119,7 @@ def render_docx(letter: Letter, info: DocxInfo) -> bytes:
 
 def write_docx(letter: Letter, info: DocxInfo, path: Path) -> None:
     """Render and write atomically: a crash leaves the old file or the new one, never half."""
-    from polyletter.fileio import write_atomic
+    from polyletter.store.fileio import write_atomic
 
     write_atomic(path, render_docx(letter, info))
 
@@ -139,7 +139,7 @@ def word_language(lang: str) -> str:
     """
     from babel.core import get_global
 
-    from polyletter.localize import locale_for
+    from polyletter.document.localize import locale_for
 
     locale = locale_for(lang)
     territory = locale.territory
@@ -155,7 +155,7 @@ def word_language(lang: str) -> str:
 
 def is_right_to_left(lang: str) -> bool:
     """Whether CLDR writes ``lang`` right to left (ar, fa, he, ur, ps, yi, ckb...)."""
-    from polyletter.localize import locale_for
+    from polyletter.document.localize import locale_for
 
     return locale_for(lang).text_direction == "rtl"
 

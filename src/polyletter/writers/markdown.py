@@ -7,7 +7,7 @@ Reading what this writes gives the same blocks again.
 
 from __future__ import annotations
 
-from polyletter.letter import Block, BlockKind, Letter
+from polyletter.document.letter import Block, BlockKind, Letter
 from polyletter.readers.markdown import LINE_START_MARKUP
 
 

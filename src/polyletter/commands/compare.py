@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from polyletter.errors import ConfigError, PolyletterError
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
 """Written right to left; ``ar-EG`` or ``fa_IR`` count by their base language."""
@@ -97,8 +97,8 @@ def compare_letter(ws: Workspace, letter: str, langs: Sequence[str]) -> Comparis
 
 
 def _entries(ws: Workspace, name: str, lang: str) -> dict:
-    from polyletter.catalog import load_catalog
-    from polyletter.versions import load_version
+    from polyletter.store.catalog import load_catalog
+    from polyletter.store.versions import load_version
 
     try:
         return load_version(ws, name, lang).entries
@@ -217,7 +217,7 @@ def _lang_attrs(lang: str) -> str:
 
 def _language_label(lang: str, source: str) -> str:
     try:
-        from polyletter.localize import language_name
+        from polyletter.document.localize import language_name
 
         name = language_name(lang)
     except PolyletterError:
@@ -279,9 +279,9 @@ def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
 
     Backs ``polyletter compare ... --html FILE``.
     """
+    from polyletter.commands.glossary import workspace_glossary
     from polyletter.glossary import find_terms
-    from polyletter.qa import check_letter
-    from polyletter.terms import workspace_glossary
+    from polyletter.qa.checks import check_letter
 
     comparison = compare_letter(ws, letter, langs)
     glossary = workspace_glossary(ws)

@@ -7,7 +7,7 @@ hand *and* uncommitted, stale *and* needing review): every flag is kept with
 its details, and one primary ``state`` is picked by :data:`PRIORITY` so a
 table can show one word.
 
-Hand edits are found by :func:`polyletter.versions.load_version` itself
+Hand edits are found by :func:`polyletter.store.versions.load_version` itself
 (called without an editor it only reads and writes nothing), so ``status``
 can never disagree with what the next ``translate`` will fold.
 
@@ -30,11 +30,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyletter import history
-from polyletter.catalog import Entry, load_catalog
+from polyletter.document.letter import Letter
 from polyletter.errors import PolyletterError
-from polyletter.letter import Letter
-from polyletter.workspace import MASTER_SUFFIXES, Workspace
+from polyletter.store import history
+from polyletter.store.catalog import Entry, load_catalog
+from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
 PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted")
 """Most urgent first. ``invalid``: the next run would refuse (a PO that does not
@@ -259,7 +259,7 @@ def _facts(
     ws: Workspace, letter: str, lang: str, master: Letter | None, master_problem: str | None
 ) -> dict[str, Any]:
     """What a present PO, its Markdown and the master decide about a version."""
-    from polyletter.versions import load_version
+    from polyletter.store.versions import load_version
 
     facts: dict[str, Any] = {"blocks": len(master.blocks) if master else 0}
     entries: dict[str, Entry] = {}
@@ -343,7 +343,7 @@ class _FactCache:
         if not self.changed and versions.keys() == self.old.keys():
             return
         from polyletter.errors import WriteError
-        from polyletter.fileio import write_atomic
+        from polyletter.store.fileio import write_atomic
 
         with contextlib.suppress(OSError, WriteError):
             write_atomic(self.path, json.dumps({"code": self.code, "versions": versions}, sort_keys=True))

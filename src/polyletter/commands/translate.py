@@ -16,26 +16,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from polyletter import history
-from polyletter.cache import TranslationCache
-from polyletter.catalog import Entry
-from polyletter.enforce import TermOutcome
-from polyletter.engines import get_engine
-from polyletter.engines.base import Engine
-from polyletter.engines.routing import Route, plan_route
+from polyletter.commands.glossary import workspace_glossary
+from polyletter.document.letter import Block, BlockKind, Letter, Signatory
+from polyletter.document.localize import locale_for, parse_date, render_countries, render_date
+from polyletter.document.segment import Sentence, join_sentences, split_sentences
 from polyletter.errors import ConfigError
-from polyletter.fileio import sweep_temp_files, write_if_changed
 from polyletter.glossary import Glossary
-from polyletter.letter import Block, BlockKind, Letter, Signatory
-from polyletter.localize import locale_for, parse_date, render_countries, render_date
-from polyletter.lock import workspace_lock
-from polyletter.mt import MachineTranslator, MTStats
-from polyletter.qa import CheckReport, check_version
+from polyletter.mt.cache import TranslationCache
+from polyletter.mt.enforce import TermOutcome
+from polyletter.mt.engines import get_engine
+from polyletter.mt.engines.base import Engine
+from polyletter.mt.routing import Route, plan_route
+from polyletter.mt.translator import MachineTranslator, MTStats
+from polyletter.qa.checks import CheckReport, check_version
 from polyletter.readers import read_letter
-from polyletter.segment import Sentence, join_sentences, split_sentences
-from polyletter.terms import workspace_glossary
-from polyletter.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
-from polyletter.workspace import Workspace
+from polyletter.store import history
+from polyletter.store.catalog import Entry
+from polyletter.store.fileio import sweep_temp_files, write_if_changed
+from polyletter.store.lock import workspace_lock
+from polyletter.store.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
+from polyletter.store.workspace import Workspace
 
 
 @dataclass

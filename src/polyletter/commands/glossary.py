@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyletter.errors import GlossaryError, PolyletterError
-from polyletter.fileio import write_atomic
 from polyletter.glossary import (
     Glossary,
     TargetForms,
@@ -24,7 +23,8 @@ from polyletter.glossary import (
     load_glossary,
     resolve_glossary_paths,
 )
-from polyletter.workspace import Workspace
+from polyletter.store.fileio import write_atomic
+from polyletter.store.workspace import Workspace
 
 DEFAULT_GLOSSARY = "glossary/rtop.yaml"
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from polyletter.cache import CacheKey, TranslationCache
-from polyletter.enforce import Prepared, TermEnforcer, TermOutcome
-from polyletter.engines.base import Engine
-from polyletter.engines.routing import Route
 from polyletter.errors import EngineError, PolyletterError
 from polyletter.glossary import Glossary
+from polyletter.mt.cache import CacheKey, TranslationCache
+from polyletter.mt.enforce import Prepared, TermEnforcer, TermOutcome
+from polyletter.mt.engines.base import Engine
+from polyletter.mt.routing import Route
 
 
 @dataclass

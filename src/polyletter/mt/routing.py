@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from polyletter.engines.base import Engine
 from polyletter.errors import EngineError
+from polyletter.mt.engines.base import Engine
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from polyletter.config import ArgosSettings, Config
-from polyletter.engines.base import TermSpan
 from polyletter.errors import EngineError, ModelError
-from polyletter.models import InstalledModel, installed_models
+from polyletter.mt.engines.argos_packages import InstalledModel, installed_models
+from polyletter.mt.engines.base import TermSpan
+from polyletter.store.config import ArgosSettings, Config
 
 
 def create(config: Config) -> ArgosEngine:
@@ -55,7 +55,7 @@ class ArgosEngine:
         return frozenset(self._installed())
 
     def placeholder(self, index: int) -> str:
-        """Unused: Argos enforces glossary terms by injection (see :mod:`polyletter.enforce`)."""
+        """Unused: Argos enforces glossary terms by injection (see :mod:`polyletter.mt.enforce`)."""
         raise NotImplementedError("the argos engine injects glossary forms instead of placeholders")
 
     def install_hint(self, source: str, target: str) -> str:

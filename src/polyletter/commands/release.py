@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyletter import history
-from polyletter.catalog import load_catalog
 from polyletter.errors import GitError, RevisionNotFoundError, WorkspaceStateError
-from polyletter.workspace import Workspace
+from polyletter.store import history
+from polyletter.store.catalog import load_catalog
+from polyletter.store.workspace import Workspace
 
 TAG_PREFIX = "polyletter"
 _TRAILER = re.compile(r"^([A-Za-z0-9-]+): (.*)$")
@@ -105,7 +105,7 @@ def release_letter(ws: Workspace, letter: str, name: str) -> Release:
     a tag, an existing release of that name, and uncommitted changes to the
     letter's files (master, any PO or Markdown), naming them.
     """
-    from polyletter.lock import workspace_lock
+    from polyletter.store.lock import workspace_lock
 
     letter = ws.letter_name(letter)
     master_path = ws.master_path(letter)
@@ -196,7 +196,7 @@ def _verify(ws: Workspace, rev: str) -> str | None:
 
 def _letter_dirty_files(ws: Workspace, letter: str) -> list[str]:
     """The letter's files (master, every PO and Markdown) that differ from HEAD."""
-    from polyletter.workspace import MASTER_SUFFIXES
+    from polyletter.store.workspace import MASTER_SUFFIXES
 
     prefix = history.repo_prefix(ws.root)
     specs = [f"translations/{ws.config.source}/{letter}{suffix}" for suffix in MASTER_SUFFIXES]
@@ -215,8 +215,8 @@ def _letter_dirty_files(ws: Workspace, letter: str) -> list[str]:
 
 def _record(ws: Workspace, letter: str, name: str, tag: str, master_path: Path) -> Release:
     """What the tag will say: blobs from HEAD (the files are clean), counts from the PO files."""
+    from polyletter.commands.status import workspace_status
     from polyletter.readers import read_letter
-    from polyletter.status import workspace_status
 
     blobs = _head_blobs(ws)
     master_rel = ws.rel(master_path)

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from polyletter.engines.base import TermSpan
 from polyletter.glossary import Glossary, Protected, find_terms, inject_with_spans, protect, restore
+from polyletter.mt.engines.base import TermSpan
 
 Outcome = Literal["enforced", "missing", "duplicated"]
 

@@ -32,7 +32,7 @@ class Engine(Protocol):
     calls: list[tuple[str, str, int]]
     """One ``(source, target, sentence count)`` per ``translate`` call, for tests and stats."""
     glossary_strategy: Literal["placeholder", "inject"]
-    """How glossary terms survive this engine (see :mod:`polyletter.enforce`)."""
+    """How glossary terms survive this engine (see :mod:`polyletter.mt.enforce`)."""
 
     def placeholder(self, index: int) -> str:
         """The token standing for the ``index``-th protected term (placeholder strategy)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter.errors import ConfigError
-from polyletter.fileio import read_text
+from polyletter.store.fileio import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from polyletter import history
-from polyletter.catalog import apply_catalog
-from polyletter.letter import Letter
-from polyletter.localize import locale_for
+from polyletter.document.letter import Letter
+from polyletter.document.localize import locale_for
 from polyletter.readers import read_letter
-from polyletter.versions import load_version, require_version
-from polyletter.workspace import Workspace
+from polyletter.store import history
+from polyletter.store.catalog import apply_catalog
+from polyletter.store.versions import load_version, require_version
+from polyletter.store.workspace import Workspace
 
 
 def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
@@ -88,7 +88,7 @@ def export_languages(ws: Workspace, letter: str) -> list[str]:
 
 def _write(ws: Workspace, name: str, jobs: list[tuple[str, Path]], template: Path | None) -> None:
     """Render every job, then write them all (atomically, one by one)."""
-    from polyletter.fileio import write_atomic
+    from polyletter.store.fileio import write_atomic
     from polyletter.writers.docx import DocxInfo, render_docx
 
     commit = history.head(ws.root)

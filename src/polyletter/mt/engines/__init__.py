@@ -1,16 +1,16 @@
-"""Translation engines, one module each, all behind :class:`polyletter.engines.base.Engine`."""
+"""Translation engines, one module each, all behind :class:`polyletter.mt.engines.base.Engine`."""
 
 from __future__ import annotations
 
 import importlib
 
-from polyletter.config import Config
-from polyletter.engines.base import Engine
 from polyletter.errors import ConfigError
+from polyletter.mt.engines.base import Engine
+from polyletter.store.config import Config
 
 _ENGINES = {
-    "argos": "polyletter.engines.argos",
-    "apertium": "polyletter.engines.apertium",
+    "argos": "polyletter.mt.engines.argos",
+    "apertium": "polyletter.mt.engines.apertium",
 }
 
 

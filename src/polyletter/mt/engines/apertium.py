@@ -47,9 +47,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from polyletter.config import Config
-from polyletter.engines.base import TermSpan
 from polyletter.errors import EngineError
+from polyletter.mt.engines.base import TermSpan
+from polyletter.store.config import Config
 
 DEFAULT_DATADIR = "/usr/share/apertium"
 """Where Debian's apertium looks (``APERTIUM_DATADIR`` overrides it, as in the script)."""

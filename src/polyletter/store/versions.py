@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from polyletter import history
-from polyletter.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
+from polyletter.document.letter import Letter
 from polyletter.errors import GitError, LetterNotFoundError, WorkspaceStateError
-from polyletter.fileio import read_text
-from polyletter.letter import Letter
 from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
-from polyletter.workspace import Workspace
+from polyletter.store import history
+from polyletter.store.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
+from polyletter.store.fileio import read_text
+from polyletter.store.workspace import Workspace
 from polyletter.writers.markdown import render_markdown
 
 HUMAN_ORIGINS = ("human", "review")

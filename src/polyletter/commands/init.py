@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from polyletter import history
-from polyletter.config import CONFIG_NAME, default_config_text
+from polyletter.document.localize import locale_for
 from polyletter.errors import WorkspaceStateError
-from polyletter.fileio import write_atomic
-from polyletter.localize import locale_for
+from polyletter.store import history
+from polyletter.store.config import CONFIG_NAME, default_config_text
+from polyletter.store.fileio import write_atomic
 
 GITIGNORE = "# polyletter build output and caches\nexports/\n.polyletter/\n"
 EXAMPLE_LETTER = "r2p-2012"

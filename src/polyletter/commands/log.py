@@ -22,12 +22,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyletter import history
-from polyletter.catalog import Entry, load_catalog
+from polyletter.commands.release import Revision, list_releases, resolve_since
 from polyletter.errors import ConfigError, LetterNotFoundError, PolyletterError
-from polyletter.release import Revision, list_releases, resolve_since
-from polyletter.versions import HUMAN_ORIGINS
-from polyletter.workspace import MASTER_SUFFIXES, Workspace
+from polyletter.store import history
+from polyletter.store.catalog import Entry, load_catalog
+from polyletter.store.versions import HUMAN_ORIGINS
+from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
@@ -311,7 +311,7 @@ def _folded_entries(
 ) -> dict[str, Entry]:
     """Entries with hand edits folded in memory (nothing is written); the bare PO if
     the Markdown cannot be folded (the next ``translate`` will say why)."""
-    from polyletter.versions import load_version
+    from polyletter.store.versions import load_version
 
     try:
         return load_version(ws, name, lang, editor=editor).entries

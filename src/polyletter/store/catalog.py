@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter import __version__
+from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError
-from polyletter.fileio import read_text
-from polyletter.letter import Letter
+from polyletter.store.fileio import read_text
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from polyletter import history
+from polyletter.document.letter import Letter
+from polyletter.document.localize import locale_for
 from polyletter.errors import InputFormatError, LetterNotFoundError, WorkspaceStateError
-from polyletter.fileio import write_atomic
-from polyletter.letter import Letter
-from polyletter.localize import locale_for
-from polyletter.lock import workspace_lock
 from polyletter.readers.docx import read_docx
 from polyletter.readers.markdown import classify, split_blocks, split_front_matter
-from polyletter.workspace import MASTER_SUFFIXES, Workspace
+from polyletter.store import history
+from polyletter.store.fileio import write_atomic
+from polyletter.store.lock import workspace_lock
+from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 from polyletter.writers.markdown import render_markdown
 
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 
 from polyletter.errors import WorkspaceBusyError, WriteError
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 
 
 @contextlib.contextmanager

@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from polyletter import history
-from polyletter.catalog import Entry, parse_catalog
+from polyletter.document.letter import Block, BlockKind, Letter
+from polyletter.document.localize import language_name, locale_for
 from polyletter.errors import (
     ConfigError,
     LetterNotFoundError,
@@ -64,14 +64,14 @@ from polyletter.errors import (
     ReviewFileError,
     WorkspaceStateError,
 )
-from polyletter.fileio import sweep_temp_files, write_atomic, write_if_changed
-from polyletter.letter import Block, BlockKind, Letter
-from polyletter.localize import language_name, locale_for
-from polyletter.lock import workspace_lock
 from polyletter.readers import read_letter
 from polyletter.readers.docx import cell_lines, iter_body, open_docx, text_lines, w
 from polyletter.readers.markdown import split_blocks
-from polyletter.versions import (
+from polyletter.store import history
+from polyletter.store.catalog import Entry, parse_catalog
+from polyletter.store.fileio import sweep_temp_files, write_atomic, write_if_changed
+from polyletter.store.lock import workspace_lock
+from polyletter.store.versions import (
     LanguageVersion,
     digest,
     load_version,
@@ -79,14 +79,14 @@ from polyletter.versions import (
     require_version,
     stamp,
 )
-from polyletter.workspace import Workspace
+from polyletter.store.workspace import Workspace
 from polyletter.writers.markdown import render_block
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import _Cell
 
-    from polyletter.qa import QAFinding
+    from polyletter.qa.checks import QAFinding
 
 IDENTIFIER_PREFIX = "polyletter-review"
 COLUMNS = ("Id", "Source", "Translation", "Status / notes")
@@ -219,8 +219,8 @@ def _render(ws: Workspace, name: str, master: Letter, version: LanguageVersion) 
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt, RGBColor
 
-    from polyletter.qa import check_version
-    from polyletter.terms import workspace_glossary
+    from polyletter.commands.glossary import workspace_glossary
+    from polyletter.qa.checks import check_version
 
     source, lang = master.lang, version.lang
     master_path = ws.master_path(name)

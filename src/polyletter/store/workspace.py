@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from polyletter.config import CONFIG_NAME, Config, load_config
 from polyletter.errors import LetterNotFoundError, NotAWorkspaceError
+from polyletter.store.config import CONFIG_NAME, Config, load_config
 
 MASTER_SUFFIXES = (".md", ".txt", ".markdown")
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

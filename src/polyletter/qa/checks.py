@@ -16,15 +16,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from polyletter.catalog import Entry
-from polyletter.engines.apertium import PLACEHOLDER_RE as APERTIUM_PLACEHOLDER
+from polyletter.document.letter import BlockKind, Letter
+from polyletter.document.segment import split_sentences
 from polyletter.glossary import Glossary, check_terms
 from polyletter.glossary.protection import LEFTOVER_BRACKET
-from polyletter.letter import BlockKind, Letter
+from polyletter.mt.engines.apertium import PLACEHOLDER_RE as APERTIUM_PLACEHOLDER
 from polyletter.readers import read_letter
-from polyletter.segment import split_sentences
-from polyletter.versions import load_version
-from polyletter.workspace import Workspace
+from polyletter.store.catalog import Entry
+from polyletter.store.versions import load_version
+from polyletter.store.workspace import Workspace
 
 LEAKED_PLACEHOLDER = re.compile(f"{LEFTOVER_BRACKET.pattern}|{APERTIUM_PLACEHOLDER.pattern}")
 """Any placeholder an engine was given, in whatever shape it may come back."""
@@ -78,7 +78,7 @@ def check_letter(
     letter: str, langs: Sequence[str] | None = None, *, workspace: Workspace | None = None
 ) -> CheckReport:
     """QA of a letter's language versions (all configured targets by default)."""
-    from polyletter.terms import workspace_glossary
+    from polyletter.commands.glossary import workspace_glossary
 
     ws = workspace or Workspace.find()
     name = ws.letter_name(letter)
