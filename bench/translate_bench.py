@@ -244,7 +244,7 @@ def capture_engine_input(root: Path, commit: str) -> tuple[list[str], bool, list
             return list(sentences)
 
     ws = Workspace.find(root)
-    translate_letter(LETTER, ["fr"], engine=Recorder(ws.config.argos), workspace=ws)
+    translate_letter(ws, LETTER, ["fr"], engine=Recorder(ws.config.argos))
     reset(root, commit)
     if len(seen) != 1:
         raise SystemExit(f"expected one engine call for en->fr, got {len(seen)}")

@@ -174,7 +174,7 @@ def translated_copy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch:
         init_workspace(template, example=True)
         git(template, "config", "user.name", "Jane Translator")
         git(template, "config", "user.email", "jane@example.org")
-        translate_letter(LETTER, ["fr", "es"], engine=ArgosEngine(), workspace=Workspace.find(template))
+        translate_letter(Workspace.find(template), LETTER, ["fr", "es"], engine=ArgosEngine())
         _TEMPLATES["fr-es"] = template
     root = tmp_path / "letters"
     shutil.copytree(_TEMPLATES["fr-es"], root, symlinks=True)

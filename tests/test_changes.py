@@ -9,17 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from polyletter.commands.log import (
+from polyletter.commands.diff import (
     ENGINE_CHANGE,
     HUMAN_EDIT,
     MASTER_CHANGE,
     diff_base,
     letter_diff,
-    letter_log,
     render_diff_text,
     render_ops,
     word_diff,
 )
+from polyletter.commands.log import letter_log
 from polyletter.commands.release import release_letter
 from polyletter.commands.translate import translate_letter
 from polyletter.errors import LetterNotFoundError, RevisionNotFoundError
@@ -46,7 +46,7 @@ def history(translated: Workspace, fr_es_models) -> Workspace:
     """Machine run (template), then a human fold, then a manual commit of a hand edit in fr."""
     ws = translated
     edit_md(ws, "fr", "paragraph-1", HUMAN_FR)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
     edit_md(ws, "fr", "closing-1", "Bien à vous,")
     git(
         ws.root,
@@ -94,7 +94,7 @@ def test_log_of_all_languages_and_of_one(history: Workspace) -> None:
 
 def test_log_records_blocks_sent_for_review(history: Workspace) -> None:
     change_master(history)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(history, LETTER, ["fr"], engine=ArgosEngine())
     newest = letter_log(history, LETTER, "fr")[0]
     assert newest.kind == "machine, human"  # Ana's committed closing was folded in the same run
     assert newest.kinds == ["machine", "human"]
@@ -119,7 +119,7 @@ def test_diff_shows_the_master_change_that_caused_a_retranslation(
     ws = translated
     before = po_entry(ws, "fr", "paragraph-1").msgstr
     change_master(ws)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
 
     changes = letter_diff(ws, LETTER, "fr")
     assert [c.block_id for c in changes] == ["paragraph-1"]
@@ -148,7 +148,7 @@ def test_diff_shows_a_hand_edit_even_before_it_is_folded(translated: Workspace) 
 def test_diff_after_a_folded_human_edit_and_a_review(history: Workspace) -> None:
     ws = history
     change_master(ws)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(history, LETTER, ["fr"], engine=ArgosEngine())
     changes = {c.block_id: c for c in letter_diff(ws, LETTER, "fr")}
     assert set(changes) == {"paragraph-1", "closing-1"}
     assert changes["closing-1"].cause == HUMAN_EDIT
@@ -210,7 +210,7 @@ def test_diff_of_a_language_never_translated(translated: Workspace) -> None:
 def test_plain_and_coloured_rendering(translated: Workspace, fr_es_models) -> None:
     ws = translated
     change_master(ws)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
     changes = letter_diff(ws, LETTER, "fr")
 
     plain = render_diff_text(changes, color=False)

@@ -26,7 +26,7 @@ def _entries(ws: Workspace, lang: str) -> dict[str, polib.POEntry]:
 @pytest.mark.apertium
 def test_sample_letter_through_apertium_keeps_every_glossary_term(workspace: Workspace) -> None:
     engine = ApertiumEngine()
-    translate_letter("r2p-2012", ["es"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["es"], engine=engine)
 
     glossary = workspace_glossary(workspace)
     master = read_letter(workspace.master_path("r2p-2012"), "en")
@@ -55,7 +55,7 @@ def test_sample_letter_through_apertium_keeps_every_glossary_term(workspace: Wor
     assert "RtoP" in everything and "R2P" in everything
     assert "Human Rights Watch (Estados Unidos)" in everything
 
-    report = check_letter("r2p-2012", ["es"])
+    report = check_letter(workspace, "r2p-2012", ["es"])
     assert report.clean, report.findings
 
 
@@ -63,7 +63,7 @@ def test_fixture_argos_model_never_leaks_and_check_reports_lost_terms(
     workspace: Workspace, fr_es_models: list
 ) -> None:
     engine = ArgosEngine()
-    translate_letter("r2p-2012", ["fr"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=engine)
 
     for suffix in ("po", "md"):
         text = (workspace.root / f"translations/fr/r2p-2012.{suffix}").read_text("utf-8")
@@ -74,7 +74,7 @@ def test_fixture_argos_model_never_leaks_and_check_reports_lost_terms(
     assert "terms: " in entries["paragraph-1"].tcomment
     assert engine.term_repairs > 0  # the attention alignment put lost forms back
 
-    report = check_letter("r2p-2012", ["fr"])
+    report = check_letter(workspace, "r2p-2012", ["fr"])
     lost = {
         term.strip()
         for e in entries.values()
@@ -93,7 +93,7 @@ def test_fixture_argos_model_never_leaks_and_check_reports_lost_terms(
 def test_a_glossary_change_retranslates_exactly_the_sentences_it_touches(
     workspace: Workspace, fr_es_models: list
 ) -> None:
-    translate_letter("r2p-2012", ["es"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["es"], engine=ArgosEngine())
     glossary_file = workspace.root / "glossary" / "rtop.yaml"
     text = glossary_file.read_text("utf-8")
     assert "Estados Miembros" in text
@@ -102,7 +102,7 @@ def test_a_glossary_change_retranslates_exactly_the_sentences_it_touches(
         (workspace.root / f"translations/es/r2p-2012.{suffix}").unlink()
 
     engine = ArgosEngine()
-    translate_letter("r2p-2012", ["es"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["es"], engine=engine)
 
     glossary = load_glossary([glossary_file])
     master = read_letter(workspace.master_path("r2p-2012"), "en")
@@ -123,7 +123,7 @@ def test_a_glossary_change_retranslates_exactly_the_sentences_it_touches(
 @needs_apertium
 @pytest.mark.apertium
 def test_with_placeholders_a_new_target_form_costs_no_engine_call(workspace: Workspace) -> None:
-    translate_letter("r2p-2012", ["es"], engine=ApertiumEngine())
+    translate_letter(workspace, "r2p-2012", ["es"], engine=ApertiumEngine())
     glossary_file = workspace.root / "glossary" / "rtop.yaml"
     text = glossary_file.read_text("utf-8")
     glossary_file.write_text(text.replace("es: Estados Miembros", "es: Estados miembros"), encoding="utf-8")
@@ -131,7 +131,7 @@ def test_with_placeholders_a_new_target_form_costs_no_engine_call(workspace: Wor
         (workspace.root / f"translations/es/r2p-2012.{suffix}").unlink()
 
     engine = ApertiumEngine()
-    translate_letter("r2p-2012", ["es"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["es"], engine=engine)
 
     assert engine.calls == []
     po = (workspace.root / "translations/es/r2p-2012.po").read_text("utf-8")
@@ -148,7 +148,7 @@ def test_nothing_is_translated_with_a_glossary_that_does_not_validate(
     head = git(workspace.root, "rev-parse", "HEAD")
     engine = ArgosEngine()
     with pytest.raises(GlossaryError) as caught:
-        translate_letter("r2p-2012", ["fr"], engine=engine)
+        translate_letter(workspace, "r2p-2012", ["fr"], engine=engine)
     assert "extra.yaml:" in str(caught.value)
     assert engine.calls == []
     assert not (workspace.root / "translations/fr").exists()
@@ -161,7 +161,7 @@ def test_conflicting_glossaries_name_both_entries(workspace: Workspace, fr_es_mo
         "version: 1\nterms:\n  - term: Member States\n    targets: {fr: Pays membres}\n", encoding="utf-8"
     )
     with pytest.raises(GlossaryError) as caught:
-        translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+        translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     message = str(caught.value)
     assert "partners.yaml" in message and "rtop.yaml" in message
 
@@ -170,5 +170,5 @@ def test_conflicting_glossaries_name_both_entries(workspace: Workspace, fr_es_mo
 @pytest.mark.apertium
 def test_apertium_without_the_pair_names_the_package(workspace: Workspace) -> None:
     with pytest.raises(EngineError) as caught:
-        translate_letter("r2p-2012", ["fr"], engine="apertium")
+        translate_letter(workspace, "r2p-2012", ["fr"], engine="apertium")
     assert "apt-get install apertium-eng-fra" in str(caught.value)

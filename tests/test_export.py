@@ -124,10 +124,10 @@ def mm(length: int | None) -> float:
 
 
 def test_export_french_letter(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     head = git(workspace.root, "rev-parse", "HEAD").strip()
 
-    path = export_letter("r2p-2012", "fr")
+    path = export_letter(workspace, "r2p-2012", "fr")
 
     assert path == workspace.root / "exports" / "r2p-2012.fr.docx"
     document = docx.Document(str(path))
@@ -191,7 +191,7 @@ def test_export_french_letter(workspace: Workspace, fr_es_models: list) -> None:
 
 def test_export_to_a_chosen_path_and_the_master_itself(workspace: Workspace, tmp_path) -> None:
     target = tmp_path / "out" / "master.docx"
-    export_letter("r2p-2012", "en", output=target)
+    export_letter(workspace, "r2p-2012", "en", output=target)
     document = docx.Document(str(target))
     assert document.paragraphs[0].text == "23 March 2012"
     assert document.core_properties.language == "en"
@@ -201,7 +201,7 @@ def test_export_to_a_chosen_path_and_the_master_itself(workspace: Workspace, tmp
 
 def test_export_of_a_language_never_translated(workspace: Workspace) -> None:
     with pytest.raises(LetterNotFoundError, match="polyletter translate r2p-2012 --to pt"):
-        export_letter("r2p-2012", "pt")
+        export_letter(workspace, "r2p-2012", "pt")
     assert not (workspace.root / "exports").exists()
 
 
@@ -209,15 +209,15 @@ def test_the_title_comes_from_the_front_matter(workspace: Workspace) -> None:
     master = workspace.master_path("r2p-2012")
     master.write_text("---\ntitle: Third pillar, 2012\n---\n" + master.read_text("utf-8"), "utf-8")
     git(workspace.root, "commit", "-qam", "title")
-    document = docx.Document(str(export_letter("r2p-2012", "en")))
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "en")))
     assert document.core_properties.title == "Third pillar, 2012"
 
 
 def test_uncommitted_inputs_are_named_in_the_comment(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     po = workspace.po_path("r2p-2012", "fr")
     po.write_text(po.read_text("utf-8").replace("23 mars 2012", "24 mars 2012"), "utf-8")
-    document = docx.Document(str(export_letter("r2p-2012", "fr")))
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "fr")))
     assert document.paragraphs[0].text == "24 mars 2012"
     assert document.core_properties.comments.endswith(
         "with uncommitted changes to translations/fr/r2p-2012.po"
@@ -231,7 +231,7 @@ def test_headings_and_lists_use_words_styles(workspace: Workspace) -> None:
         "- an early report\n- a consultation\n- a date\n\n### Next steps\n\n1. meet\n2. report\n",
         "utf-8",
     )
-    document = docx.Document(str(export_letter("memo", "en")))
+    document = docx.Document(str(export_letter(workspace, "memo", "en")))
     styled = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Heading 2", "Our requests") in styled
     assert ("Heading 3", "Next steps") in styled
@@ -248,7 +248,7 @@ def test_headings_and_lists_use_words_styles(workspace: Workspace) -> None:
 def test_export_arabic_letter_is_right_to_left(workspace: Workspace) -> None:
     head = write_arabic_version(workspace)
 
-    document = docx.Document(str(export_letter("r2p-2012", "ar")))
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "ar")))
 
     paragraphs = [p for p in document.paragraphs if p.text]
     date, address, _cc, _salutation, *body, closing = paragraphs
@@ -297,8 +297,8 @@ def test_an_english_to_arabic_model_gives_a_right_to_left_file_too(
     from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "ar"))
-    translate_letter("r2p-2012", ["ar"], engine=ArgosEngine())
-    document = docx.Document(str(export_letter("r2p-2012", "ar")))
+    translate_letter(workspace, "r2p-2012", ["ar"], engine=ArgosEngine())
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "ar")))
     date = document.paragraphs[0]
     assert date.text == "23 مارس 2012"
     assert visual_alignment(date) == WD_ALIGN_PARAGRAPH.LEFT
@@ -314,7 +314,7 @@ def test_an_english_to_arabic_model_gives_a_right_to_left_file_too(
 def test_letter_page_size_from_the_settings(workspace: Workspace) -> None:
     settings = workspace.root / "polyletter.toml"
     settings.write_text(settings.read_text("utf-8").replace('page_size = "A4"', 'page_size = "Letter"'))
-    document = docx.Document(str(export_letter("r2p-2012", "en", workspace=Workspace.find())))
+    document = docx.Document(str(export_letter(Workspace.find(), "r2p-2012", "en")))
     section = document.sections[0]
     assert (mm(section.page_width), mm(section.page_height)) == (215.9, 279.4)
     assert mm(section.left_margin) == mm(section.bottom_margin) == 25.0
@@ -347,7 +347,7 @@ def make_letterhead(path: Path, *, with_body: bool = True) -> Path:
 def test_a_letterhead_template_is_kept_and_filled(workspace: Workspace, tmp_path: Path) -> None:
     letterhead = make_letterhead(tmp_path / "letterhead.docx")
 
-    path = export_letter("r2p-2012", "en", template=letterhead)
+    path = export_letter(workspace, "r2p-2012", "en", template=letterhead)
 
     document = docx.Document(str(path))
     section = document.sections[0]
@@ -380,7 +380,7 @@ def test_a_template_without_heading_and_list_styles(workspace: Workspace, tmp_pa
     memo = workspace.translations / "en" / "memo.md"
     memo.write_text("## Our requests\n\n- an early report\n- a date\n", "utf-8")
 
-    exported = docx.Document(str(export_letter("memo", "en", template=letterhead)))
+    exported = docx.Document(str(export_letter(workspace, "memo", "en", template=letterhead)))
 
     styled = [(p.style.name, p.text) for p in exported.paragraphs]
     assert styled == [
@@ -400,7 +400,7 @@ def test_a_word_template_dotx_is_accepted(workspace: Workspace, tmp_path: Path) 
             if info.filename == "[Content_Types].xml":
                 data = data.replace(b"document.main+xml", b"template.main+xml")
             target.writestr(info, data)
-    document = docx.Document(str(export_letter("r2p-2012", "en", template=dotx)))
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "en", template=dotx)))
     assert document.sections[0].header.paragraphs[0].text == "COALITION LETTERHEAD"
 
 
@@ -435,7 +435,7 @@ def test_a_template_that_is_not_a_docx_is_refused(
 ) -> None:
     template = make(tmp_path / "letterhead.docx", tmp_path)
     with pytest.raises(InputFormatError) as caught:
-        export_letter("r2p-2012", "en", template=template)
+        export_letter(workspace, "r2p-2012", "en", template=template)
     text = str(caught.value)
     assert message in text and str(template) in text
     assert "\n" not in text
@@ -447,7 +447,7 @@ def test_a_huge_template_is_refused_before_it_is_read(workspace: Workspace, tmp_
     with template.open("wb") as handle:
         handle.truncate(MAX_DOCX_BYTES + 1)  # sparse: no 20 MB written
     with pytest.raises(InputFormatError, match=r"over the 20 MB limit"):
-        export_letter("r2p-2012", "en", template=template)
+        export_letter(workspace, "r2p-2012", "en", template=template)
     assert not (workspace.root / "exports").exists()
 
 
@@ -461,7 +461,7 @@ def test_a_macro_enabled_template_is_refused(workspace: Workspace, tmp_path: Pat
                 data = data.replace(b"document.main+xml", b"document.macroEnabled.main+xml")
             target.writestr(info, data)
     with pytest.raises(InputFormatError, match="macro-enabled"):
-        export_letter("r2p-2012", "en", template=docm)
+        export_letter(workspace, "r2p-2012", "en", template=docm)
 
 
 # --------------------------------------------------------------------------
@@ -470,10 +470,10 @@ def test_a_macro_enabled_template_is_refused(workspace: Workspace, tmp_path: Pat
 
 
 def test_export_all_writes_every_language(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", ["fr", "es"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr", "es"], engine=ArgosEngine())
     write_arabic_version(workspace)
 
-    paths = export_all("r2p-2012")
+    paths = export_all(workspace, "r2p-2012")
 
     exports = workspace.root / "exports"
     assert paths == [exports / f"r2p-2012.{lang}.docx" for lang in ("en", "ar", "es", "fr")]
@@ -483,24 +483,26 @@ def test_export_all_writes_every_language(workspace: Workspace, fr_es_models: li
 
 
 def test_export_all_writes_nothing_when_one_language_fails(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", ["fr", "es"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr", "es"], engine=ArgosEngine())
     workspace.po_path("r2p-2012", "fr").write_bytes(b"\xff\xfe not a PO file")
     with pytest.raises(InputFormatError):
-        export_all("r2p-2012")
+        export_all(workspace, "r2p-2012")
     assert not (workspace.root / "exports").exists()
 
 
 def test_the_same_commit_gives_the_same_bytes(workspace: Workspace, fr_es_models: list, tmp_path) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     letterhead = make_letterhead(tmp_path / "letterhead.docx")
 
-    first = [p.read_bytes() for p in export_all("r2p-2012")]
-    with_template = export_letter(
+    first = [p.read_bytes() for p in export_all(workspace, "r2p-2012")]
+    with_template = export_letter(workspace,
         "r2p-2012", "fr", template=letterhead, output=tmp_path / "a.docx"
     ).read_bytes()
     time.sleep(2.1)  # zip timestamps have a 2-second resolution
-    second = [p.read_bytes() for p in export_all("r2p-2012")]
-    again = export_letter("r2p-2012", "fr", template=letterhead, output=tmp_path / "b.docx").read_bytes()
+    second = [p.read_bytes() for p in export_all(workspace, "r2p-2012")]
+    again = export_letter(
+        workspace, "r2p-2012", "fr", template=letterhead, output=tmp_path / "b.docx"
+    ).read_bytes()
 
     assert first == second and len(first) == 2
     assert with_template == again
@@ -517,4 +519,4 @@ def test_the_same_commit_gives_the_same_bytes(workspace: Workspace, fr_es_models
     # A new commit is a new file: its id and date are in it.
     git(workspace.root, "commit", "-q", "--allow-empty", "-m", "later")
     time.sleep(1.1)
-    assert export_letter("r2p-2012", "fr").read_bytes() != first[1]
+    assert export_letter(workspace, "r2p-2012", "fr").read_bytes() != first[1]

@@ -138,8 +138,8 @@ def _line_after(rendered: Rendered, word: Word) -> list[Word]:
 def test_the_french_letter_on_the_page(
     workspace: Workspace, fr_es_models: list, render_dir: Path, tmp_path: Path
 ) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
-    rendered = render(export_letter("r2p-2012", "fr"), render_dir, tmp_path / "lo-profile")
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
+    rendered = render(export_letter(workspace, "r2p-2012", "fr"), render_dir, tmp_path / "lo-profile")
 
     assert len(rendered.pages) >= 2 and all(p.stat().st_size > 1000 for p in rendered.pages)
     year = _date_year(rendered)
@@ -156,7 +156,7 @@ def test_the_french_letter_on_the_page(
 
 def test_the_arabic_letter_on_the_page(workspace: Workspace, render_dir: Path, tmp_path: Path) -> None:
     write_arabic_version(workspace)
-    rendered = render(export_letter("r2p-2012", "ar"), render_dir, tmp_path / "lo-profile")
+    rendered = render(export_letter(workspace, "r2p-2012", "ar"), render_dir, tmp_path / "lo-profile")
 
     assert len(rendered.pages) >= 2 and all(p.stat().st_size > 1000 for p in rendered.pages)
     year = _date_year(rendered)

@@ -45,7 +45,7 @@ def _files(root: Path) -> dict[str, bytes]:
 def pending_work(workspace: Workspace, fr_es_models: list) -> Workspace:
     """A translated workspace with a changed master and an uncommitted hand edit: a run has work to do."""
     root = workspace.root
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
     po = polib.pofile(str(root / "translations/fr/r2p-2012.po"))
     machine = next(e for e in po if e.msgctxt == "paragraph-1").msgstr
     md = root / "translations/fr/r2p-2012.md"
@@ -119,10 +119,10 @@ def test_a_run_interrupted_between_the_po_and_the_markdown_is_completed(
 
     monkeypatch.setattr(pipeline, "write_if_changed", crash_after_first_po)
     with pytest.raises(KeyboardInterrupt):
-        translate_letter("r2p-2012", engine=ArgosEngine())
+        translate_letter(pending_work, "r2p-2012", engine=ArgosEngine())
     monkeypatch.setattr(pipeline, "write_if_changed", real)
 
-    result = translate_letter("r2p-2012", engine=ArgosEngine())
+    result = translate_letter(pending_work, "r2p-2012", engine=ArgosEngine())
 
     assert result.commit is not None
     root = pending_work.root
@@ -167,18 +167,18 @@ def test_an_engine_that_fails_mid_run_writes_nothing(pending_work: Workspace) ->
     head = git(root, "rev-parse", "HEAD")
 
     with pytest.raises(EngineError, match="argos failed on en->es: RuntimeError: CUDA error"):
-        translate_letter("r2p-2012", engine=_FailsOnSecondPair())
+        translate_letter(pending_work, "r2p-2012", engine=_FailsOnSecondPair())
 
     assert _files(root) == before
     assert git(root, "rev-parse", "HEAD") == head
-    result = translate_letter("r2p-2012", engine=ArgosEngine())  # and the next run is whole
+    result = translate_letter(pending_work, "r2p-2012", engine=ArgosEngine())  # and the next run is whole
     assert result.commit is not None and git(root, "status", "--porcelain") == ""
 
 
 def test_a_temp_file_left_by_a_killed_write_is_swept(pending_work: Workspace) -> None:
     debris = pending_work.root / "translations/fr/.r2p-2012.po.k3x9_q1z.tmp"
     debris.write_text("half a PO", encoding="utf-8")
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(pending_work, "r2p-2012", engine=ArgosEngine())
     assert not debris.exists()
     assert git(pending_work.root, "status", "--porcelain", "--untracked-files=all") == ""
 
@@ -211,7 +211,7 @@ def test_kill_9_during_review_import_and_release(translated_workspace: Workspace
     from polyletter.commands.review import export_review
 
     root = translated_workspace.root
-    review = export_review("r2p-2012", "fr", output=tmp_path / "review.docx")
+    review = export_review(translated_workspace, "r2p-2012", "fr", output=tmp_path / "review.docx")
     document = docx.Document(str(review))
     row = next(r for r in document.tables[0].rows if r.cells[0].text == "closing-1")
     paragraph = row.cells[2].paragraphs[0]

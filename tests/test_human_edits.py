@@ -23,7 +23,7 @@ JANE = "Jane Translator <jane@example.org>"
 def translated(workspace: Workspace, fr_es_models: list) -> Workspace:
     git(workspace.root, "config", "user.name", "Jane Translator")
     git(workspace.root, "config", "user.email", "jane@example.org")
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     return workspace
 
 
@@ -50,7 +50,7 @@ def test_an_edit_in_the_markdown_is_folded_into_the_po(translated: Workspace) ->
     _edit_md(ws, paragraph, "Nous, organisations soussignées, saluons ce dialogue.")
 
     engine = ArgosEngine()
-    result = translate_letter("r2p-2012", ["fr"], engine=engine)
+    result = translate_letter(translated, "r2p-2012", ["fr"], engine=engine)
 
     assert engine.calls == []
     entry = _entry(ws, "paragraph-1")
@@ -63,7 +63,7 @@ def test_an_edit_in_the_markdown_is_folded_into_the_po(translated: Workspace) ->
     assert git(ws.root, "status", "--porcelain") == ""
 
     again = ArgosEngine()
-    assert translate_letter("r2p-2012", ["fr"], engine=again).commit is None
+    assert translate_letter(translated, "r2p-2012", ["fr"], engine=again).commit is None
     assert again.calls == []
 
 
@@ -75,7 +75,7 @@ def test_an_edit_in_the_po_is_recorded_as_human(translated: Workspace) -> None:
     po.save(str(po_path))
 
     engine = ArgosEngine()
-    translate_letter("r2p-2012", ["fr"], engine=engine)
+    translate_letter(translated, "r2p-2012", ["fr"], engine=engine)
 
     assert engine.calls == []
     entry = _entry(ws, "salutation-1")
@@ -89,7 +89,7 @@ def test_a_committed_edit_is_credited_to_its_author(translated: Workspace) -> No
     _edit_md(ws, _entry(ws, "closing-1").msgstr, "Veuillez agréer, Excellence, nos salutations.")
     git(ws.root, "-c", "user.name=Ana Partner", "-c", "user.email=ana@example.org", "commit", "-qam", "fix")
 
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(translated, "r2p-2012", ["fr"], engine=ArgosEngine())
 
     assert "by: Ana Partner <ana@example.org>" in _entry(ws, "closing-1").tcomment
 
@@ -98,7 +98,7 @@ def test_a_changed_master_under_a_human_translation_needs_review(translated: Wor
     ws = translated
     human = "Nous, organisations soussignées, saluons ce dialogue."
     _edit_md(ws, _entry(ws, "paragraph-1").msgstr, human)
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(translated, "r2p-2012", ["fr"], engine=ArgosEngine())
     master = ws.master_path("r2p-2012")
     old_source = _entry(ws, "paragraph-1").msgid
     master.write_text(
@@ -107,7 +107,7 @@ def test_a_changed_master_under_a_human_translation_needs_review(translated: Wor
     )
 
     engine = ArgosEngine()
-    result = translate_letter("r2p-2012", ["fr"], engine=engine)
+    result = translate_letter(translated, "r2p-2012", ["fr"], engine=engine)
 
     assert engine.calls == [("en", "fr", 1)]  # the one changed sentence
     entry = _entry(ws, "paragraph-1")
@@ -119,7 +119,7 @@ def test_a_changed_master_under_a_human_translation_needs_review(translated: Wor
     assert _trailers(ws)["Polyletter-Review-fr"] == "paragraph-1"
 
     again = ArgosEngine()
-    assert translate_letter("r2p-2012", ["fr"], engine=again).commit is None
+    assert translate_letter(translated, "r2p-2012", ["fr"], engine=again).commit is None
     assert again.calls == [] and _entry(ws, "paragraph-1").fuzzy
 
     po_path = ws.root / "translations/fr/r2p-2012.po"
@@ -128,7 +128,7 @@ def test_a_changed_master_under_a_human_translation_needs_review(translated: Wor
     reviewed.flags.remove("fuzzy")
     reviewed.msgstr = "Nous saluons ce dialogue cet automne."
     po.save(str(po_path))
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(translated, "r2p-2012", ["fr"], engine=ArgosEngine())
     entry = _entry(ws, "paragraph-1")
     assert not entry.fuzzy and "origin: human" in entry.tcomment and "previous" not in entry.tcomment
 
@@ -141,7 +141,7 @@ def test_a_block_added_by_hand_stops_the_run_and_writes_nothing(translated: Work
     head = git(ws.root, "rev-parse", "HEAD")
 
     with pytest.raises(WorkspaceStateError) as caught:
-        translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+        translate_letter(translated, "r2p-2012", ["fr"], engine=ArgosEngine())
 
     message = str(caught.value)
     assert "translations/fr/r2p-2012.md: has 12 blocks where the master has 11" in message

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from polyletter.document.localize import country_code, locale_for, parse_date, render_countries, render_date
+from polyletter.document.languages import locale_for
+from polyletter.document.localize import country_code, parse_date, render_countries, render_date
 from polyletter.errors import ConfigError
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from polyletter.commands.release import list_releases, release_letter, resolve_since
+from polyletter.commands.release import release_letter
 from polyletter.errors import RevisionNotFoundError, WorkspaceStateError
+from polyletter.store.releases import list_releases, resolve_since
 from polyletter.store.workspace import Workspace
 
 from .conftest import git
@@ -59,7 +60,7 @@ def test_human_entries_are_counted_and_listed_newest_first(translated: Workspace
     ws = translated
     release_letter(ws, LETTER, "v1")
     edit_md(ws, "fr", "paragraph-2", "Publié à temps, le rapport sera utile.")
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
     release_letter(ws, LETTER, "2012-03-sent")
 
     releases = list_releases(ws, LETTER)

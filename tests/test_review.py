@@ -37,7 +37,7 @@ CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 def translated(workspace: Workspace, fr_es_models: list) -> Workspace:
     git(workspace.root, "config", "user.name", "Jane Translator")
     git(workspace.root, "config", "user.email", "jane@example.org")
-    translate_letter("r2p-2012", ["fr", "es"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr", "es"], engine=ArgosEngine())
     return workspace
 
 
@@ -114,7 +114,7 @@ def _set_custom(document, **values: str) -> None:
 
 def test_review_export_is_one_table_with_the_agreed_columns(translated: Workspace) -> None:
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
 
     assert path == ws.root / "exports" / "r2p-2012.fr.review.docx"
     document = docx.Document(str(path))
@@ -177,9 +177,9 @@ def test_review_export_of_an_arabic_version_is_right_to_left(
     from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "ar"))
-    translate_letter("r2p-2012", ["ar"], engine=ArgosEngine())
+    translate_letter(translated, "r2p-2012", ["ar"], engine=ArgosEngine())
 
-    path = export_review("r2p-2012", "ar", output=translated.root / "out" / "ar.docx")
+    path = export_review(translated, "r2p-2012", "ar", output=translated.root / "out" / "ar.docx")
 
     document = docx.Document(str(path))
     cell = _row(document, "paragraph-1").cells[2]
@@ -195,9 +195,9 @@ def test_review_export_of_an_arabic_version_is_right_to_left(
 
 def test_review_export_refuses_the_master_language_and_an_untranslated_one(translated: Workspace) -> None:
     with pytest.raises(PolyletterError, match="language of the master"):
-        export_review("r2p-2012", "en")
+        export_review(translated, "r2p-2012", "en")
     with pytest.raises(PolyletterError, match="polyletter translate r2p-2012 --to pt"):
-        export_review("r2p-2012", "pt")
+        export_review(translated, "r2p-2012", "pt")
     assert not (translated.root / "exports").exists()
 
 
@@ -206,7 +206,7 @@ def test_review_export_refuses_the_master_language_and_an_untranslated_one(trans
 
 def test_a_corrected_cell_is_committed_as_reviewed(translated: Workspace) -> None:
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     document = docx.Document(str(path))
     corrected = "Seul un rapport publié bien à l’avance peut être une ressource cruciale."
     _set_cell(_row(document, "paragraph-2").cells[2], [corrected])
@@ -217,7 +217,7 @@ def test_a_corrected_cell_is_committed_as_reviewed(translated: Workspace) -> Non
     document.save(str(path))
     before = git(ws.root, "rev-parse", "HEAD").strip()
 
-    result = import_review(path, reviewer=ANA)
+    result = import_review(translated, path, reviewer=ANA)
 
     assert result.changed == ["address-1", "address-2", "paragraph-2"]
     assert _entry(ws, "fr", "address-2").msgstr == (
@@ -248,17 +248,17 @@ def test_a_corrected_cell_is_committed_as_reviewed(translated: Workspace) -> Non
     assert changed == ["translations/fr/r2p-2012.md", "translations/fr/r2p-2012.po"]
     assert git(ws.root, "status", "--porcelain") == ""
 
-    again = import_review(path, reviewer=ANA)
+    again = import_review(translated, path, reviewer=ANA)
     assert again.commit is None and again.changed == []
     assert git(ws.root, "rev-parse", "HEAD").strip() == result.commit
 
 
 def test_an_untouched_file_changes_nothing(translated: Workspace) -> None:
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     before = _snapshot(ws)
 
-    result = import_review(path, reviewer="Ana Partner")
+    result = import_review(translated, path, reviewer="Ana Partner")
 
     assert result.changed == [] and result.commit is None
     assert _snapshot(ws) == before
@@ -266,7 +266,7 @@ def test_an_untouched_file_changes_nothing(translated: Workspace) -> None:
 
 def test_tracked_changes_are_read_as_accepted(translated: Workspace) -> None:
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     document = docx.Document(str(path))
     paragraph = _row(document, "salutation-1").cells[2].paragraphs[0]
     for run in list(paragraph.runs):
@@ -288,7 +288,7 @@ def test_tracked_changes_are_read_as_accepted(translated: Workspace) -> None:
     paragraph._p.append(insertion)
     document.save(str(path))
 
-    result = import_review(path, reviewer="Ana Partner")
+    result = import_review(translated, path, reviewer="Ana Partner")
 
     assert result.changed == ["salutation-1"]
     assert _entry(ws, "fr", "salutation-1").msgstr == "Excellence,"
@@ -299,7 +299,7 @@ def test_tracked_changes_are_read_as_accepted(translated: Workspace) -> None:
 def test_a_row_the_partner_left_alone_does_not_undo_a_later_fix(translated: Workspace) -> None:
     """Fingerprints of the exported text, not today's PO, say what the partner changed."""
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     po_path = ws.root / "translations/fr/r2p-2012.po"
     po = polib.pofile(str(po_path))
     next(e for e in po if e.msgctxt == "closing-1").msgstr = "Veuillez agréer nos salutations."
@@ -313,7 +313,7 @@ def test_a_row_the_partner_left_alone_does_not_undo_a_later_fix(translated: Work
     _set_cell(_row(document, "salutation-1").cells[2], [])
     document.save(str(path))
 
-    result = import_review(path, reviewer=ANA)
+    result = import_review(translated, path, reviewer=ANA)
 
     assert result.changed == ["paragraph-3", "paragraph-4"]
     assert result.overridden == ["paragraph-3"]  # both sides changed it: the reviewer wins, and it is said
@@ -334,7 +334,7 @@ def test_a_review_waits_for_a_version_behind_its_master(translated: Workspace) -
     master = ws.master_path("r2p-2012")
     master.write_text(master.read_text("utf-8").replace("this summer", "this autumn"), encoding="utf-8")
     git(ws.root, "commit", "-qam", "master: autumn")
-    path = export_review("r2p-2012", "fr")  # source cells show the new master; the PO is behind
+    path = export_review(translated, "r2p-2012", "fr")  # source cells show the new master; the PO is behind
     document = docx.Document(str(path))
     assert "NEEDS REVIEW: the master changed" in _row(document, "paragraph-1").cells[3].text
     _set_cell(_row(document, "closing-1").cells[2], ["Veuillez agréer, Excellence, nos salutations."])
@@ -342,12 +342,12 @@ def test_a_review_waits_for_a_version_behind_its_master(translated: Workspace) -
     before = _snapshot(ws)
 
     with pytest.raises(WorkspaceStateError, match="behind its master") as caught:
-        import_review(path, reviewer=ANA)
+        import_review(translated, path, reviewer=ANA)
 
     assert "polyletter translate r2p-2012 --to fr" in str(caught.value)
     assert _snapshot(ws) == before
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
-    result = import_review(path, reviewer=ANA)
+    translate_letter(translated, "r2p-2012", ["fr"], engine=ArgosEngine())
+    result = import_review(translated, path, reviewer=ANA)
     assert result.changed == ["closing-1"]
 
 
@@ -357,7 +357,7 @@ def test_a_review_waits_for_a_version_behind_its_master(translated: Workspace) -
 def _refused(ws: Workspace, path: Path, error: type[Exception], *needles: str, **kwargs: str) -> str:
     before = _snapshot(ws)
     with pytest.raises(error) as caught:
-        import_review(path, reviewer=ANA, **kwargs)
+        import_review(ws, path, reviewer=ANA, **kwargs)
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: ")
@@ -432,7 +432,7 @@ def _header(document) -> None:
 def test_a_tampered_review_file_is_refused(
     translated: Workspace, tamper: Callable[..., None], needles: list[str]
 ) -> None:
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     document = docx.Document(str(path))
     _set_cell(_row(document, "paragraph-4").cells[2], ["Une correction légitime."])
     tamper(document)
@@ -442,14 +442,14 @@ def test_a_tampered_review_file_is_refused(
 
 
 def test_a_file_for_another_language_is_refused_when_one_is_expected(translated: Workspace) -> None:
-    path = export_review("r2p-2012", "es")
+    path = export_review(translated, "r2p-2012", "es")
     _refused(translated, path, ReviewFileError, "belongs to r2p-2012 (es), not r2p-2012 (fr)", lang="fr")
     _refused(translated, path, ReviewFileError, "not other (es)", letter="other")
 
 
 def test_a_file_exported_before_the_master_changed_is_refused(translated: Workspace) -> None:
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     master = ws.master_path("r2p-2012")
     master.write_text(master.read_text("utf-8").replace("Excellency,", "Dear Secretary-General,", 1), "utf-8")
     git(ws.root, "commit", "-qam", "master: new salutation")
@@ -458,11 +458,11 @@ def test_a_file_exported_before_the_master_changed_is_refused(translated: Worksp
 
 
 def test_a_reviewer_name_must_be_one_line(translated: Workspace) -> None:
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     with pytest.raises(PolyletterError, match="not a reviewer name"):
-        import_review(path, reviewer="Ana\nPolyletter-Kind: machine")
+        import_review(translated, path, reviewer="Ana\nPolyletter-Kind: machine")
     with pytest.raises(PolyletterError, match="not a reviewer name"):
-        import_review(path, reviewer="  ")
+        import_review(translated, path, reviewer="  ")
 
 
 # -- files that are not review files at all ---------------------------------
@@ -546,7 +546,7 @@ def _utf16_dtd(good: Path, tmp: Path) -> Path:
 def test_a_file_that_is_not_a_sane_docx_is_refused(
     translated: Workspace, tmp_path: Path, make: Callable[[Path, Path], Path], error: type, needle: str
 ) -> None:
-    good = export_review("r2p-2012", "fr")
+    good = export_review(translated, "r2p-2012", "fr")
     bad = make(good, tmp_path / "from-partner.docx")
 
     message = _refused(translated, bad, error, needle)
@@ -570,7 +570,7 @@ needs_libreoffice = pytest.mark.skipif(
 def test_a_file_saved_again_by_libreoffice_still_imports(translated: Workspace, tmp_path: Path) -> None:
     """LibreOffice rewrites the whole package; the properties and the table must survive it."""
     ws = translated
-    path = export_review("r2p-2012", "fr")
+    path = export_review(translated, "r2p-2012", "fr")
     resaved = tmp_path / "resaved"
     subprocess.run(
         [
@@ -588,14 +588,14 @@ def test_a_file_saved_again_by_libreoffice_still_imports(translated: Workspace, 
         timeout=180,
     )
     partner = resaved / path.name
-    assert import_review(partner, reviewer=ANA).commit is None  # re-saved, not edited: no change
+    assert import_review(translated, partner, reviewer=ANA).commit is None  # re-saved, not edited: no change
 
     document = docx.Document(str(partner))
     _set_cell(_row(document, "closing-1").cells[2], ["Veuillez agréer, Excellence, nos salutations."])
     buffer = io.BytesIO()
     document.save(buffer)
     partner.write_bytes(buffer.getvalue())
-    result = import_review(partner, reviewer=ANA)
+    result = import_review(translated, partner, reviewer=ANA)
     assert result.changed == ["closing-1"]
     assert git(ws.root, "status", "--porcelain") == ""
 
@@ -607,7 +607,7 @@ def test_an_import_interrupted_before_its_commit_is_finished_by_importing_again(
     from polyletter.store import history
 
     ws = translated
-    path = export_review("r2p-2012", "fr", output=tmp_path / "r.docx", workspace=ws)
+    path = export_review(ws, "r2p-2012", "fr", output=tmp_path / "r.docx")
     document = docx.Document(str(path))
     _set_cell(_row(document, "closing-1").cells[2], ["Veuillez agréer nos salutations."])
     document.save(str(path))
@@ -618,11 +618,11 @@ def test_an_import_interrupted_before_its_commit_is_finished_by_importing_again(
 
     monkeypatch.setattr(history, "commit_paths", killed)
     with pytest.raises(KeyboardInterrupt):
-        import_review(path, reviewer="Awa", workspace=ws)
+        import_review(ws, path, reviewer="Awa")
     monkeypatch.undo()
     assert git(ws.root, "rev-parse", "HEAD") == head and git(ws.root, "status", "--porcelain")
 
-    result = import_review(path, reviewer="Awa", workspace=ws)
+    result = import_review(ws, path, reviewer="Awa")
 
     assert result.changed == ["closing-1"] and result.commit is not None
     assert git(ws.root, "status", "--porcelain") == ""

@@ -110,16 +110,16 @@ def test_a_committed_edit_in_the_po_is_still_edited_until_folded(translated: Wor
         ["po"],
     )
 
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
     assert _by_lang(ws)["fr"].state == "up-to-date"
 
 
 def test_a_human_translation_under_a_changed_master_needs_review(translated: Workspace, fr_es_models) -> None:
     ws = translated
     edit_md(ws, "fr", "paragraph-1", "Nous saluons ce dialogue.")
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
     change_master(ws)
-    translate_letter(LETTER, ["fr"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr"], engine=ArgosEngine())
 
     statuses = _by_lang(ws)
     assert statuses["fr"].state == "needs-review"
@@ -153,7 +153,7 @@ def test_a_language_folder_outside_the_targets_is_listed(translated: Workspace) 
 def test_a_version_written_but_not_committed_is_uncommitted(translated: Workspace, fr_es_models) -> None:
     ws = translated
     change_master(ws)
-    translate_letter(LETTER, ["fr", "es"], engine=ArgosEngine())
+    translate_letter(translated, LETTER, ["fr", "es"], engine=ArgosEngine())
     git(ws.root, "reset", "-q", "--soft", "HEAD~1")  # as if the run died before its commit
 
     fr = _by_lang(ws)["fr"]

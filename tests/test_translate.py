@@ -40,7 +40,7 @@ def test_full_translation_to_french_and_spanish(workspace: Workspace, fr_es_mode
     init_commit = git(root, "rev-parse", "HEAD").strip()
     engine = ArgosEngine()
 
-    result = translate_letter("r2p-2012", engine=engine)
+    result = translate_letter(workspace, "r2p-2012", engine=engine)
 
     # One engine call per language pair for the whole run, all sentences in it.
     assert [(s, t) for s, t, _ in engine.calls] == [("en", "fr"), ("en", "es")]
@@ -105,12 +105,12 @@ def _master_blocks(ws: Workspace):
 def test_rerun_with_nothing_changed_sends_nothing_writes_nothing_commits_nothing(
     workspace: Workspace, fr_es_models: list
 ) -> None:
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
     head = git(workspace.root, "rev-parse", "HEAD")
     before = _snapshot(workspace.root)
 
     engine = ArgosEngine()
-    result = translate_letter("r2p-2012", engine=engine)
+    result = translate_letter(workspace, "r2p-2012", engine=engine)
 
     assert engine.calls == []
     assert result.commit is None
@@ -119,7 +119,7 @@ def test_rerun_with_nothing_changed_sends_nothing_writes_nothing_commits_nothing
 
 
 def test_cache_serves_sentences_already_translated(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
     po = workspace.root / "translations/fr/r2p-2012.po"
     original = po.read_bytes()
     for lang in ("fr", "es"):
@@ -127,7 +127,7 @@ def test_cache_serves_sentences_already_translated(workspace: Workspace, fr_es_m
             (workspace.root / f"translations/{lang}/r2p-2012.{ext}").unlink()
 
     engine = ArgosEngine()
-    result = translate_letter("r2p-2012", engine=engine)
+    result = translate_letter(workspace, "r2p-2012", engine=engine)
 
     assert engine.calls == []
     assert result.stats.from_cache == result.stats.requested > 0
@@ -138,20 +138,20 @@ def test_cache_serves_sentences_already_translated(workspace: Workspace, fr_es_m
 def test_a_new_model_version_misses_the_cache(
     workspace: Workspace, fr_es_models: list, argos_package_factory
 ) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     (workspace.root / "translations/fr/r2p-2012.po").unlink()
     (workspace.root / "translations/fr/r2p-2012.md").unlink()
     install_from_file(argos_package_factory("en", "fr", version="2.0"))
 
     engine = ArgosEngine()
-    translate_letter("r2p-2012", ["fr"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=engine)
 
     assert [(s, t) for s, t, _ in engine.calls] == [("en", "fr")]
     assert _trailers(workspace.root)["Polyletter-Engine-fr"].startswith("argos en>fr 2.0+")
 
 
 def test_only_a_changed_paragraph_goes_to_the_engine(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
     master = workspace.master_path("r2p-2012")
     text = master.read_text(encoding="utf-8")
     changed = "Only if published well in advance, can your report be a crucial resource"
@@ -160,7 +160,7 @@ def test_only_a_changed_paragraph_goes_to_the_engine(workspace: Workspace, fr_es
     )
 
     engine = ArgosEngine()
-    result = translate_letter("r2p-2012", engine=engine)
+    result = translate_letter(workspace, "r2p-2012", engine=engine)
 
     # paragraph-2 has three sentences; only its first changed and is not cached.
     assert engine.calls == [("en", "fr", 1), ("en", "es", 1)]
@@ -184,7 +184,7 @@ def test_pivot_through_english_with_one_call_per_pair(
         install_from_file(argos_package_factory(source, target))
 
     engine = ArgosEngine()
-    translate_letter("appel", engine=engine)
+    translate_letter(Workspace.find(), "appel", engine=engine)
 
     assert [(s, t) for s, t, _ in engine.calls] == [("fr", "en"), ("en", "es"), ("en", "pt")]
     trailer = _trailers(root)["Polyletter-Engine-pt"]
@@ -201,39 +201,39 @@ def test_missing_model_names_the_install_command_and_writes_nothing(
 ) -> None:
     head = git(workspace.root, "rev-parse", "HEAD")
     with pytest.raises(EngineError) as caught:
-        translate_letter("r2p-2012", ["fr", "de"], engine=ArgosEngine())
+        translate_letter(workspace, "r2p-2012", ["fr", "de"], engine=ArgosEngine())
     assert "polyletter models install en de" in str(caught.value)
     _assert_untouched(workspace.root, head)
 
 
 def test_unknown_letter_and_empty_source_folder(workspace: Workspace) -> None:
     with pytest.raises(LetterNotFoundError, match="unknown letter 'nope'.*r2p-2012"):
-        translate_letter("nope")
+        translate_letter(workspace, "nope")
     with pytest.raises(LetterNotFoundError, match="not a master letter"):
-        translate_letter("../../etc/passwd.md")
+        translate_letter(workspace, "../../etc/passwd.md")
     with pytest.raises(LetterNotFoundError, match="not a letter name"):
-        translate_letter("r2p; rm -rf ~")
+        translate_letter(workspace, "r2p; rm -rf ~")
     workspace.master_path("r2p-2012").unlink()
     with pytest.raises(LetterNotFoundError, match="no master letters"):
-        translate_letter("r2p-2012")
+        translate_letter(workspace, "r2p-2012")
 
 
 def test_outside_a_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(NotAWorkspaceError, match="polyletter init"):
-        translate_letter("r2p-2012")
+        translate_letter(Workspace.find(), "r2p-2012")
 
 
 def test_master_that_is_not_utf8(workspace: Workspace, fr_es_models: list) -> None:
     bad = workspace.root / "translations/en/latin1.md"
     bad.write_bytes("Très chère Excellence,\n".encode("latin-1"))
     with pytest.raises(InputFormatError, match="latin1.md: letter is not UTF-8"):
-        translate_letter("latin1", engine=ArgosEngine())
+        translate_letter(workspace, "latin1", engine=ArgosEngine())
     assert not (workspace.root / "translations/fr").exists()
 
 
 def test_edits_made_in_the_po_are_kept(workspace: Workspace, fr_es_models: list) -> None:
-    translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     po_path = workspace.root / "translations/fr/r2p-2012.po"
     po = polib.pofile(str(po_path))
     po.find("Excellency,", msgctxt="salutation-1").msgstr = "Excellence,"
@@ -241,7 +241,7 @@ def test_edits_made_in_the_po_are_kept(workspace: Workspace, fr_es_models: list)
     (workspace.root / "translations/fr/r2p-2012.md").unlink()
 
     engine = ArgosEngine()
-    translate_letter("r2p-2012", ["fr"], engine=engine)
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=engine)
 
     assert engine.calls == []
     assert "\n\nExcellence,\n\n" in (workspace.root / "translations/fr/r2p-2012.md").read_text("utf-8")
@@ -253,7 +253,7 @@ def test_commit_never_sweeps_up_the_users_other_changes(workspace: Workspace, fr
     git(root, "add", "notes.txt")
     (root / "draft.md").write_text("not staged\n", encoding="utf-8")
 
-    translate_letter("r2p-2012", engine=ArgosEngine())
+    translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
 
     committed = git(root, "show", "--name-only", "--format=", "HEAD").split()
     assert all(name.startswith("translations/") for name in committed)
@@ -265,7 +265,7 @@ def test_targets_default_to_the_workspace_settings(workspace: Workspace, fr_es_m
     config = workspace.root / "polyletter.toml"
     config.write_text(config.read_text("utf-8").replace('["fr", "es"]', '["es"]'), encoding="utf-8")
     git(workspace.root, "commit", "-qam", "only Spanish")
-    result = translate_letter("r2p-2012", engine=ArgosEngine())
+    result = translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
     assert [lang.lang for lang in result.languages] == ["es"]
     assert not (workspace.root / "translations/fr").exists()
     assert os.path.exists(workspace.root / "translations/es/r2p-2012.po")
@@ -274,7 +274,7 @@ def test_targets_default_to_the_workspace_settings(workspace: Workspace, fr_es_m
 def test_written_files_get_ordinary_permissions(workspace: Workspace, fr_es_models: list) -> None:
     umask = os.umask(0o022)
     try:
-        translate_letter("r2p-2012", ["fr"], engine=ArgosEngine())
+        translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     finally:
         os.umask(umask)
     po = workspace.root / "translations/fr/r2p-2012.po"

@@ -129,7 +129,7 @@ def test_a_word_letter_becomes_a_committed_master(
     source = _letter(tmp_path / "Sign-on letter.docx", signatories_as_table=as_table)
     assert _shape(read_letter(source, "en")) == EXPECTED
 
-    path = import_word(source, name="sign-on-2024")
+    path = import_word(workspace, source, name="sign-on-2024")
 
     ws = workspace
     assert path == ws.root / "translations" / "en" / "sign-on-2024.md"
@@ -163,7 +163,7 @@ def test_the_sample_master_survives_a_trip_through_word(workspace: Workspace, tm
     exported = tmp_path / "r2p-2012.en.docx"
     exported.write_bytes(render_docx(master, DocxInfo(title="r2p-2012")))
 
-    path = import_word(exported, name="r2p-copy")
+    path = import_word(workspace, exported, name="r2p-copy")
 
     back = read_letter(path, "en")
     assert _shape(back)[:-1] == _shape(master)[:-2]
@@ -191,7 +191,7 @@ def test_a_letter_built_block_by_block_comes_back_identical(workspace: Workspace
     source = tmp_path / "letter.docx"
     document.save(str(source))
 
-    path = import_word(source, name="r2p-word")
+    path = import_word(workspace, source, name="r2p-word")
 
     assert _shape(read_letter(path, "en")) == _shape(master)
 
@@ -255,14 +255,14 @@ def test_a_signatory_table_with_a_bold_header_of_its_own(workspace: Workspace, t
 def test_importing_over_an_existing_master(workspace: Workspace, tmp_path: Path) -> None:
     ws = workspace
     source = _letter(tmp_path / "letter.docx", signatories_as_table=True)
-    import_word(source, name="sign-on-2024")
+    import_word(workspace, source, name="sign-on-2024")
     head = git(ws.root, "rev-parse", "HEAD")
 
-    assert import_word(source, name="sign-on-2024").name == "sign-on-2024.md"  # identical: a no-op
+    assert import_word(workspace, source, name="sign-on-2024").name == "sign-on-2024.md"  # identical: a no-op
     assert git(ws.root, "rev-parse", "HEAD") == head
 
     with pytest.raises(WorkspaceStateError, match="a different master of this letter already exists"):
-        import_word(source, name="r2p-2012")
+        import_word(workspace, source, name="r2p-2012")
     assert git(ws.root, "rev-parse", "HEAD") == head
     assert git(ws.root, "status", "--porcelain") == ""
 
@@ -271,14 +271,14 @@ def test_import_refuses_bad_names_and_a_translation_folder(workspace: Workspace,
     ws = workspace
     source = _letter(tmp_path / "letter.docx", signatories_as_table=False)
     with pytest.raises(LetterNotFoundError, match="is not a letter name"):
-        import_word(source, name="../escape")
+        import_word(workspace, source, name="../escape")
     with pytest.raises(LetterNotFoundError, match="is not a letter name"):
-        import_word(source, name="translations/en/x.md")
+        import_word(workspace, source, name="translations/en/x.md")
     po = ws.root / "translations/fr/r2p-2012.po"
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
     with pytest.raises(WorkspaceStateError, match="is the fr translation of r2p-2012"):
-        import_word(source, name="r2p-2012", lang="fr")
+        import_word(workspace, source, name="r2p-2012", lang="fr")
     assert not (ws.root / "translations/fr/r2p-2012.md").exists()
 
 
@@ -323,7 +323,7 @@ def test_import_refuses_a_bad_file_and_writes_nothing(
     bad = make(tmp_path)
 
     with pytest.raises(InputFormatError) as caught:
-        import_word(bad, name="from-word")
+        import_word(workspace, bad, name="from-word")
 
     assert str(caught.value).startswith(f"{bad}: ") and needle in str(caught.value)
     assert "\n" not in str(caught.value)

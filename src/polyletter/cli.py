@@ -12,11 +12,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from polyletter.errors import PolyletterError
+
+if TYPE_CHECKING:
+    from polyletter.store.workspace import Workspace
 
 app = typer.Typer(
     help="One sign-on letter, many languages: offline translation with a glossary, "
@@ -46,6 +49,19 @@ def _errors() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing was committed", err=True)
         raise typer.Exit(130) from None
+
+
+@contextlib.contextmanager
+def _in_workspace() -> Iterator[Workspace]:
+    """The workspace around the current directory, for every command that works in one.
+
+    Every library twin takes its workspace first (``translate_letter(ws, ...)``);
+    this is the one place the CLI finds it, with errors turned into messages.
+    """
+    from polyletter.store.workspace import Workspace
+
+    with _errors():
+        yield Workspace.find()
 
 
 def _split_langs(value: str | None) -> list[str] | None:
@@ -96,8 +112,8 @@ def translate(
     """
     from polyletter.commands.translate import translate_letter
 
-    with _errors():
-        result = translate_letter(letter, _split_langs(to), engine=engine)
+    with _in_workspace() as ws:
+        result = translate_letter(ws, letter, _split_langs(to), engine=engine)
     console = _console()
     for lang in result.languages:
         state = "updated" if lang.files_written else "unchanged"
@@ -127,8 +143,8 @@ def check(
     """
     from polyletter.qa.checks import check_letter
 
-    with _errors():
-        report = check_letter(letter, _split_langs(lang))
+    with _in_workspace() as ws:
+        report = check_letter(ws, letter, _split_langs(lang))
     if json_output:
         import json
 
@@ -165,11 +181,11 @@ def export(
     if all_languages == (lang is not None):
         typer.echo("error: give either --lang LANG or --all", err=True)
         raise typer.Exit(2)
-    with _errors():
+    with _in_workspace() as ws:
         if all_languages:
-            paths = export_all(letter, template=template, output_dir=output)
+            paths = export_all(ws, letter, template=template, output_dir=output)
         else:
-            paths = [export_letter(letter, lang, output=output, template=template)]
+            paths = [export_letter(ws, letter, lang, output=output, template=template)]
     for path in paths:
         _console().print(f"wrote {path}")
 
@@ -282,10 +298,9 @@ def status(
     Python: polyletter.commands.status.workspace_status
     """
     from polyletter.commands.status import summary, workspace_status
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        statuses = workspace_status(Workspace.find(), letter)
+    with _in_workspace() as ws:
+        statuses = workspace_status(ws, letter)
     if json_output:
         import json
 
@@ -331,10 +346,9 @@ def log(
     Python: polyletter.commands.log.letter_log
     """
     from polyletter.commands.log import letter_log
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        entries = letter_log(Workspace.find(), letter, lang)
+    with _in_workspace() as ws:
+        entries = letter_log(ws, letter, lang)
     console = _console()
     for entry in entries:
         langs = ",".join(entry.languages) or "-"
@@ -357,15 +371,13 @@ def diff(
 ) -> None:
     """What changed in a language version, block by block, and why (master change or human edit).
 
-    Python: polyletter.commands.log.letter_diff
+    Python: polyletter.commands.diff.letter_diff
     """
     import sys
 
-    from polyletter.commands.log import diff_base, letter_diff, render_diff_text
-    from polyletter.store.workspace import Workspace
+    from polyletter.commands.diff import diff_base, letter_diff, render_diff_text
 
-    with _errors():
-        ws = Workspace.find()
+    with _in_workspace() as ws:
         base = diff_base(ws, letter, lang, since)
         changes = letter_diff(ws, letter, lang, since)
     typer.echo(f"{letter} ({lang}) since {base.label}: {len(changes)} blocks changed")
@@ -384,10 +396,8 @@ def compare(
     Python: polyletter.commands.compare.compare_letter / compare_page
     """
     from polyletter.commands.compare import compare_letter, compare_page, render_table_rows, table_header
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        ws = Workspace.find()
+    with _in_workspace() as ws:
         if html is not None:
             from polyletter.store.fileio import write_atomic
 
@@ -415,10 +425,9 @@ def release(
     Python: polyletter.commands.release.release_letter
     """
     from polyletter.commands.release import release_letter
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        made = release_letter(Workspace.find(), letter, name)
+    with _in_workspace() as ws:
+        made = release_letter(ws, letter, name)
     console = _console()
     console.print(f"tagged {made.tag} at {made.commit[:12]}: {', '.join(v.lang for v in made.versions)}")
     for warning in made.warnings:
@@ -437,8 +446,8 @@ def review_export(
     """
     from polyletter.commands.review import export_review
 
-    with _errors():
-        path = export_review(letter, lang, output=output)
+    with _in_workspace() as ws:
+        path = export_review(ws, letter, lang, output=output)
     _console().print(f"wrote {path}")
 
 
@@ -453,8 +462,8 @@ def review_import(
     """
     from polyletter.commands.review import import_review
 
-    with _errors():
-        result = import_review(file, reviewer=reviewer)
+    with _in_workspace() as ws:
+        result = import_review(ws, file, reviewer=reviewer)
     console = _console()
     console.print(
         f"{result.letter} ({result.lang}): {len(result.changed)} blocks changed by {result.reviewer}"
@@ -476,8 +485,8 @@ def import_command(
     """
     from polyletter.commands.import_word import import_word
 
-    with _errors():
-        path = import_word(file, name=name, lang=lang)
+    with _in_workspace() as ws:
+        path = import_word(ws, file, name=name, lang=lang)
     _console().print(f"imported {path}")
 
 
@@ -491,10 +500,9 @@ def glossary_list(
     Python: polyletter.commands.glossary.list_terms
     """
     from polyletter.commands.glossary import list_terms
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        rows = list_terms(Workspace.find(), lang)
+    with _in_workspace() as ws:
+        rows = list_terms(ws, lang)
     if json_output:
         import json
 
@@ -524,12 +532,11 @@ def glossary_add(
     Python: polyletter.commands.glossary.add_workspace_term
     """
     from polyletter.commands.glossary import add_workspace_term
-    from polyletter.store.workspace import Workspace
 
     forms = _language_options(ctx.args)
-    with _errors():
+    with _in_workspace() as ws:
         path = add_workspace_term(
-            Workspace.find(), term, forms, keep=keep, note=note, source=source, file=file
+            ws, term, forms, keep=keep, note=note, source=source, file=file
         )
     _console().print(f"added {term!r} to {path}")
 
@@ -557,10 +564,9 @@ def glossary_check() -> None:
     Python: polyletter.commands.glossary.check_workspace_glossary
     """
     from polyletter.commands.glossary import check_workspace_glossary
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        paths, problems = check_workspace_glossary(Workspace.find())
+    with _in_workspace() as ws:
+        paths, problems = check_workspace_glossary(ws)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
     if problems:
@@ -579,10 +585,9 @@ def glossary_import(
     Python: polyletter.commands.glossary.import_terms
     """
     from polyletter.commands.glossary import import_terms
-    from polyletter.store.workspace import Workspace
 
-    with _errors():
-        path, count = import_terms(Workspace.find(), file, into=into, fmt=fmt)
+    with _in_workspace() as ws:
+        path, count = import_terms(ws, file, into=into, fmt=fmt)
     _console().print(f"imported {count} terms into {path}")
 
 

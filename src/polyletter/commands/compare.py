@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from polyletter.document.languages import is_right_to_left, language_name
 from polyletter.errors import ConfigError, PolyletterError
 from polyletter.store.workspace import Workspace
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
 """Written right to left; ``ar-EG`` or ``fa_IR`` count by their base language."""
 
 GlossarySpans = Callable[[str, str], list[tuple[int, int]]]
@@ -133,10 +133,6 @@ def render_table_rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
-def is_rtl(lang: str) -> bool:
-    return lang.replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
-
-
 def render_html(
     comparison: Comparison,
     glossary_terms: GlossarySpans | None = None,
@@ -212,12 +208,11 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def _lang_attrs(lang: str) -> str:
     attrs = f' lang="{_esc(lang)}"'
-    return attrs + ' dir="rtl"' if is_rtl(lang) else attrs
+    return attrs + ' dir="rtl"' if is_right_to_left(lang) else attrs
 
 
 def _language_label(lang: str, source: str) -> str:
     try:
-        from polyletter.document.localize import language_name
 
         name = language_name(lang)
     except PolyletterError:
@@ -288,7 +283,7 @@ def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
     targets = [
         lang for lang in comparison.langs if lang != comparison.source and lang not in comparison.missing
     ]
-    report = check_letter(comparison.letter, targets, workspace=ws) if targets else None
+    report = check_letter(ws, comparison.letter, targets) if targets else None
     findings: dict[tuple[str, str], list[str]] = {}
     for finding in report.findings if report else []:
         findings.setdefault((finding.block_id, finding.lang), []).append(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from polyletter.document.languages import locale_for
 from polyletter.document.letter import Letter
-from polyletter.document.localize import locale_for
 from polyletter.readers import read_letter
 from polyletter.store import history
 from polyletter.store.catalog import apply_catalog
@@ -32,11 +32,11 @@ def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
 
 
 def export_letter(
+    ws: Workspace,
     letter: str,
     lang: str,
     *,
     output: Path | None = None,
-    workspace: Workspace | None = None,
     template: Path | None = None,
 ) -> Path:
     """Write the DOCX of one language version; returns its path.
@@ -46,7 +46,6 @@ def export_letter(
     kept; without it the page size comes from ``[export] page_size``. Nothing
     is written when the letter, the language or the template is refused.
     """
-    ws = workspace or Workspace.find()
     name = ws.letter_name(letter)
     path = Path(output) if output else ws.export_path(name, lang)
     _write(ws, name, [(lang, path)], template)
@@ -54,8 +53,8 @@ def export_letter(
 
 
 def export_all(
+    ws: Workspace,
     letter: str,
-    workspace: Workspace | None = None,
     *,
     template: Path | None = None,
     output_dir: Path | None = None,
@@ -66,7 +65,6 @@ def export_all(
     All of them are rendered before any is written, so a language that fails
     (a damaged PO) leaves every file as it was.
     """
-    ws = workspace or Workspace.find()
     name = ws.letter_name(letter)
     ws.master_path(name)  # an unknown letter fails here, before anything else
     folder = Path(output_dir) if output_dir else ws.exports

@@ -17,28 +17,25 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from polyletter.document.languages import locale_for
 from polyletter.document.letter import Letter
-from polyletter.document.localize import locale_for
 from polyletter.errors import InputFormatError, LetterNotFoundError, WorkspaceStateError
 from polyletter.readers.docx import read_docx
 from polyletter.readers.markdown import classify, split_blocks, split_front_matter
-from polyletter.store import history
+from polyletter.store import history, trailers
 from polyletter.store.fileio import write_atomic
 from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 from polyletter.writers.markdown import render_markdown
 
 
-def import_word(
-    path: Path | str, *, name: str, lang: str | None = None, workspace: Workspace | None = None
-) -> Path:
+def import_word(ws: Workspace, path: Path | str, *, name: str, lang: str | None = None) -> Path:
     """Read a Word letter and commit it as ``translations/<lang>/<name>.md``; returns that path.
 
     ``lang`` defaults to the workspace's source language (where masters live).
     Re-importing a file that gives exactly the existing master writes nothing
     and makes no new commit.
     """
-    ws = workspace or Workspace.find()
     path = Path(path)
     if "/" in name or "\\" in name or name.endswith(MASTER_SUFFIXES):
         raise LetterNotFoundError(
@@ -108,16 +105,15 @@ def _check_round_trip(letter: Letter, text: str, path: Path) -> None:
 def _message(ws: Workspace, letter: str, lang: str, path: Path, target: Path, parsed: Letter) -> str:
     counts = Counter(block.kind.value for block in parsed.blocks)
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-    lines = [
+    return trailers.compose(
         f"polyletter: import {letter} from Word ({lang})",
-        "",
         f"Master letter read from {path.name}: {len(parsed.blocks)} blocks ({summary}).",
-        "",
-        f"Polyletter-Letter: {letter}",
-        "Polyletter-Kind: import",
-        f"Polyletter-Languages: {lang}",
-        f"Polyletter-Master: {ws.rel(target)}",
-        f"Polyletter-Master-Blob: {history.blob_id(ws.root, target)}",
-        f"Polyletter-Imported-From: {path.name}",
-    ]
-    return "\n".join(lines) + "\n"
+        [
+            (trailers.LETTER, letter),
+            (trailers.KIND, "import"),
+            (trailers.LANGUAGES, lang),
+            (trailers.MASTER, ws.rel(target)),
+            (trailers.MASTER_BLOB, history.blob_id(ws.root, target)),
+            (trailers.IMPORTED_FROM, path.name),
+        ],
+    )

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from polyletter.document.localize import locale_for
+from polyletter.document.languages import locale_for
 from polyletter.errors import WorkspaceStateError
-from polyletter.store import history
+from polyletter.store import history, trailers
 from polyletter.store.config import CONFIG_NAME, default_config_text
 from polyletter.store.fileio import write_atomic
 
@@ -82,6 +82,10 @@ def init_workspace(
     commit = history.commit_paths(
         directory,
         files,
-        "polyletter: new workspace\n\nSettings, glossary and the master folder.\n\nPolyletter-Kind: setup\n",
+        trailers.compose(
+            "polyletter: new workspace",
+            "Settings, glossary and the master folder.",
+            [(trailers.KIND, "setup")],
+        ),
     )
     return InitResult(directory, created, commit, files)

@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from polyletter.document.languages import is_right_to_left, language_name, locale_for
 from polyletter.document.letter import Block, BlockKind, Letter
-from polyletter.document.localize import language_name, locale_for
 from polyletter.errors import (
     ConfigError,
     LetterNotFoundError,
@@ -67,7 +67,7 @@ from polyletter.errors import (
 from polyletter.readers import read_letter
 from polyletter.readers.docx import cell_lines, iter_body, open_docx, text_lines, w
 from polyletter.readers.markdown import split_blocks
-from polyletter.store import history
+from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry, parse_catalog
 from polyletter.store.fileio import sweep_temp_files, write_atomic, write_if_changed
 from polyletter.store.lock import workspace_lock
@@ -174,16 +174,13 @@ class ReviewResult:
 # --------------------------------------------------------------------------
 
 
-def export_review(
-    letter: str, lang: str, *, output: Path | None = None, workspace: Workspace | None = None
-) -> Path:
+def export_review(ws: Workspace, letter: str, lang: str, *, output: Path | None = None) -> Path:
     """Write the bilingual review DOCX of one language version; returns its path.
 
     ``output`` defaults to ``exports/<letter>.<lang>.review.docx``. Hand edits
     waiting in the PO or Markdown are shown as they are (folded in memory,
     nothing in the workspace changes), so the partner reviews the latest text.
     """
-    ws = workspace or Workspace.find()
     with workspace_lock(ws):
         name, master, version = _version(ws, letter, lang)
         data = _render(ws, name, master, version)
@@ -275,7 +272,7 @@ def _render(ws: Workspace, name: str, master: Letter, version: LanguageVersion) 
     for cell, text, width in zip(header.cells, headers, widths, strict=True):
         _fill(cell, [text], width=width, lang="en", bold=True, fill=HEADER_FILL)
 
-    rtl = locale_for(lang).text_direction == "rtl"
+    rtl = is_right_to_left(lang)
     bases: dict[str, str] = {}
     for block in master.blocks:
         entry = version.entries.get(block.id)
@@ -512,12 +509,12 @@ class _Row:
 
 
 def import_review(
+    ws: Workspace,
     path: Path | str,
     *,
     reviewer: str,
     letter: str | None = None,
     lang: str | None = None,
-    workspace: Workspace | None = None,
 ) -> ReviewResult:
     """Apply a partner's corrected review file to the PO and Markdown, in one commit.
 
@@ -526,7 +523,6 @@ def import_review(
     written; an import that changes nothing makes no commit. See the module
     docstring for what counts as a change.
     """
-    ws = workspace or Workspace.find()
     path = Path(path)
     who = _check_reviewer(reviewer)
     with workspace_lock(ws):
@@ -839,9 +835,8 @@ def _message(ws: Workspace, name: str, lang: str, path: Path, result: ReviewResu
     count = len(result.changed)
     master_path = ws.master_path(name)
     blocks = f"{count} block{'s' if count != 1 else ''}"
+    subject = f"polyletter: review of {name} ({lang}) by {result.reviewer}: {blocks} changed"
     lines = [
-        f"polyletter: review of {name} ({lang}) by {result.reviewer}: {blocks} changed",
-        "",
         f"Corrections from {path.name}, recorded as reviewed by {result.reviewer}:"
         f" {', '.join(result.changed)}.",
     ]
@@ -854,20 +849,19 @@ def _message(ws: Workspace, name: str, lang: str, path: Path, result: ReviewResu
         lines.append(f"Emptied cells, left as they were: {', '.join(result.emptied)}.")
     if result.human_edits:
         lines.append(f"Hand edits waiting in the PO or Markdown, folded in: {', '.join(result.human_edits)}.")
-    lines += [
-        "",
-        f"Polyletter-Letter: {name}",
-        "Polyletter-Kind: review",
-        f"Polyletter-Languages: {lang}",
-        f"Polyletter-Reviewer: {result.reviewer}",
-        f"Polyletter-Reviewed-{lang}: {', '.join(result.changed)}",
+    marks = [
+        (trailers.LETTER, name),
+        (trailers.KIND, "review"),
+        (trailers.LANGUAGES, lang),
+        (trailers.REVIEWER, result.reviewer),
+        (trailers.REVIEWED_IN + lang, ", ".join(result.changed)),
     ]
     if result.human_edits:
-        lines.append(f"Polyletter-Human-{lang}: {', '.join(result.human_edits)}")
-    lines += [
-        f"Polyletter-Master: {ws.rel(master_path)}",
-        f"Polyletter-Master-Blob: {history.blob_id(ws.root, master_path)}",
+        marks.append((trailers.HUMAN_IN + lang, ", ".join(result.human_edits)))
+    marks += [
+        (trailers.MASTER, ws.rel(master_path)),
+        (trailers.MASTER_BLOB, history.blob_id(ws.root, master_path)),
     ]
     if claim.blob:
-        lines.append(f"Polyletter-Exported-Master-Blob: {claim.blob}")
-    return "\n".join(lines) + "\n"
+        marks.append((trailers.EXPORTED_MASTER_BLOB, claim.blob))
+    return trailers.compose(subject, "\n".join(lines), marks)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter.commands.glossary import workspace_glossary
+from polyletter.document.languages import locale_for
 from polyletter.document.letter import Block, BlockKind, Letter, Signatory
-from polyletter.document.localize import locale_for, parse_date, render_countries, render_date
+from polyletter.document.localize import parse_date, render_countries, render_date
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
 from polyletter.errors import ConfigError
 from polyletter.glossary import Glossary
@@ -30,7 +31,7 @@ from polyletter.mt.routing import Route, plan_route
 from polyletter.mt.translator import MachineTranslator, MTStats
 from polyletter.qa.checks import CheckReport, check_version
 from polyletter.readers import read_letter
-from polyletter.store import history
+from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry
 from polyletter.store.fileio import sweep_temp_files, write_if_changed
 from polyletter.store.lock import workspace_lock
@@ -73,13 +74,12 @@ class _Pending:
 
 
 def translate_letter(
+    ws: Workspace,
     letter: str,
     targets: Sequence[str] | None = None,
     *,
     engine: Engine | str | None = None,
-    workspace: Workspace | None = None,
 ) -> TranslateResult:
-    ws = workspace or Workspace.find()
     with workspace_lock(ws):
         history.ensure_ready(ws.root)
         return _translate(ws, letter, targets, engine)
@@ -244,22 +244,18 @@ def _commit(
     else:
         subject = f"polyletter: fold human edits into {name} ({', '.join(r.lang for r in human)})"
         body = "Corrections made by hand in the PO or Markdown, recorded as human translations."
-    lines = [
-        subject,
-        "",
-        body,
-        "",
-        f"Polyletter-Letter: {name}",
-        f"Polyletter-Kind: {kinds or 'machine'}",
-        f"Polyletter-Languages: {langs}",
-        f"Polyletter-Master: {ws.rel(master_path)}",
-        f"Polyletter-Master-Commit: {'this commit' if include_master else master_commit}",
-        f"Polyletter-Master-Blob: {master_blob}",
+    marks = [
+        (trailers.LETTER, name),
+        (trailers.KIND, kinds or "machine"),
+        (trailers.LANGUAGES, langs),
+        (trailers.MASTER, ws.rel(master_path)),
+        (trailers.MASTER_COMMIT, "this commit" if include_master else master_commit),
+        (trailers.MASTER_BLOB, master_blob),
     ]
     if glossary is not None:
-        lines.append(f"Polyletter-Glossary: {glossary.content_hash[:12]}")
-    lines += [f"Polyletter-Engine-{r.lang}: {r.provenance}" for r in results]
-    lines += [f"Polyletter-Human-{r.lang}: {', '.join(r.human_edits)}" for r in human]
-    lines += [f"Polyletter-Review-{r.lang}: {', '.join(r.needs_review)}" for r in results if r.needs_review]
+        marks.append((trailers.GLOSSARY, glossary.content_hash[:12]))
+    marks += [(trailers.ENGINE_OF + r.lang, r.provenance) for r in results]
+    marks += [(trailers.HUMAN_IN + r.lang, ", ".join(r.human_edits)) for r in human]
+    marks += [(trailers.REVIEW_IN + r.lang, ", ".join(r.needs_review)) for r in results if r.needs_review]
     to_commit = [*paths, master_path] if include_master else paths
-    return history.commit_paths(ws.root, to_commit, "\n".join(lines) + "\n")
+    return history.commit_paths(ws.root, to_commit, trailers.compose(subject, body, marks))

@@ -12,11 +12,10 @@ import functools
 import re
 import unicodedata
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 
-from polyletter.errors import ConfigError
+from polyletter.document.languages import locale_for
 
 # Common English names CLDR spells differently ("Congo - Kinshasa") or not at all.
 _COUNTRY_ALIASES = {
@@ -77,26 +76,6 @@ _FORMAL_NAMES = {
         "ru": "Республика Конго",
     },
 }
-
-
-def locale_for(lang: str) -> Locale:
-    """The CLDR locale of a language code, or a ConfigError naming the code."""
-    try:
-        return _locale(lang)
-    except (UnknownLocaleError, ValueError):
-        raise ConfigError(
-            f"unknown language code {lang!r}",
-            hint="Use an ISO 639-1 code such as fr, es, ar, pt.",
-        ) from None
-
-
-@functools.lru_cache(maxsize=64)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang.replace("-", "_"))
-
-
-def language_name(lang: str, in_lang: str = "en") -> str:
-    return locale_for(lang).get_display_name(in_lang) or lang
 
 
 def _fold(text: str) -> str:

@@ -74,13 +74,10 @@ class CheckReport:
         }
 
 
-def check_letter(
-    letter: str, langs: Sequence[str] | None = None, *, workspace: Workspace | None = None
-) -> CheckReport:
+def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None) -> CheckReport:
     """QA of a letter's language versions (all configured targets by default)."""
     from polyletter.commands.glossary import workspace_glossary
 
-    ws = workspace or Workspace.find()
     name = ws.letter_name(letter)
     source = ws.config.source
     master = read_letter(ws.master_path(name), source)

@@ -254,6 +254,12 @@ def git_read(root: Path, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit (or object) id ``rev`` names, or None when it names nothing (no commits yet)."""
+    out = git_read(root, "rev-parse", "-q", "--verify", rev, ok_codes=(0, 1, 128))
+    return out.strip() or None
+
+
 def repo_prefix(root: Path) -> str:
     """Where ``root`` sits inside its repository ("" at the top, else ``sub/dir/``).
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from polyletter.document.languages import is_right_to_left
 from polyletter.document.letter import Block, BlockKind, Letter, Signatory
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def word_language(lang: str) -> str:
     """
     from babel.core import get_global
 
-    from polyletter.document.localize import locale_for
+    from polyletter.document.languages import locale_for
 
     locale = locale_for(lang)
     territory = locale.territory
@@ -151,13 +152,6 @@ def word_language(lang: str) -> str:
                 territory = likely[key].split("_")[-1]
                 break
     return f"{locale.language}-{territory}" if territory else locale.language
-
-
-def is_right_to_left(lang: str) -> bool:
-    """Whether CLDR writes ``lang`` right to left (ar, fa, he, ur, ps, yi, ckb...)."""
-    from polyletter.document.localize import locale_for
-
-    return locale_for(lang).text_direction == "rtl"
 
 
 def has_right_to_left_text(text: str) -> bool:
