@@ -5,13 +5,14 @@ from __future__ import annotations
 import polib
 import pytest
 
-from polyletter.commands.glossary import workspace_glossary
+from polyletter.commands.check import check_letter
 from polyletter.commands.translate import translate_letter
 from polyletter.errors import EngineError, GlossaryError
 from polyletter.glossary import find_terms, load_glossary
+from polyletter.glossary.workspace import workspace_glossary
 from polyletter.mt.engines.apertium import ApertiumEngine
 from polyletter.mt.engines.argos import ArgosEngine
-from polyletter.qa.checks import LEAKED_PLACEHOLDER, check_letter
+from polyletter.qa.checks import leaked_placeholder
 from polyletter.readers import read_letter
 from polyletter.store.workspace import Workspace
 
@@ -46,7 +47,7 @@ def test_sample_letter_through_apertium_keeps_every_glossary_term(workspace: Wor
                     match.text,
                 )
             checked += 1
-        assert not LEAKED_PLACEHOLDER.search(translation)
+        assert not leaked_placeholder().search(translation)
     assert checked >= 20
     # What the coalition could not send before: the engine's own renderings.
     everything = "\n".join(e.msgstr for e in entries.values())
@@ -67,7 +68,7 @@ def test_fixture_argos_model_never_leaks_and_check_reports_lost_terms(
 
     for suffix in ("po", "md"):
         text = (workspace.root / f"translations/fr/r2p-2012.{suffix}").read_text("utf-8")
-        assert not LEAKED_PLACEHOLDER.search(text)
+        assert not leaked_placeholder().search(text)
         assert "\u27e6" not in text and "ZXQ" not in text
     entries = _entries(workspace, "fr")
     assert "glossary: " in entries["paragraph-1"].tcomment

@@ -139,9 +139,9 @@ def check(
     """QA before sending: glossary terms, keep-terms, numbers, untranslated text, placeholders,
     length ratios, entries waiting for review. Exit 1 when anything is found.
 
-    Python: polyletter.qa.checks.check_letter
+    Python: polyletter.commands.check.check_letter
     """
-    from polyletter.qa.checks import check_letter
+    from polyletter.commands.check import check_letter
 
     with _in_workspace() as ws:
         report = check_letter(ws, letter, _split_langs(lang))

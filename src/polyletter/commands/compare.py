@@ -274,9 +274,9 @@ def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
 
     Backs ``polyletter compare ... --html FILE``.
     """
-    from polyletter.commands.glossary import workspace_glossary
+    from polyletter.commands.check import check_letter
     from polyletter.glossary import find_terms
-    from polyletter.qa.checks import check_letter
+    from polyletter.glossary.workspace import workspace_glossary
 
     comparison = compare_letter(ws, letter, langs)
     glossary = workspace_glossary(ws)

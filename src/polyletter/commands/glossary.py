@@ -21,8 +21,8 @@ from polyletter.glossary import (
     import_csv,
     import_tbx,
     load_glossary,
-    resolve_glossary_paths,
 )
+from polyletter.glossary.workspace import glossary_paths
 from polyletter.store.fileio import write_atomic
 from polyletter.store.workspace import Workspace
 
@@ -49,18 +49,8 @@ class TermRow:
         }
 
 
-def glossary_paths(ws: Workspace) -> list[Path]:
-    return resolve_glossary_paths(ws.root, ws.config.glossaries)
 
 
-def workspace_glossary(ws: Workspace) -> Glossary | None:
-    """The workspace's glossary, validated; None when it has no glossary files.
-
-    Loaded before anything is translated: nothing is translated with a
-    glossary that does not validate.
-    """
-    paths = glossary_paths(ws)
-    return load_glossary(paths) if paths else None
 
 
 def list_terms(ws: Workspace, lang: str | None = None) -> list[TermRow]:

@@ -216,7 +216,7 @@ def _render(ws: Workspace, name: str, master: Letter, version: LanguageVersion) 
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt, RGBColor
 
-    from polyletter.commands.glossary import workspace_glossary
+    from polyletter.glossary.workspace import workspace_glossary
     from polyletter.qa.checks import check_version
 
     source, lang = master.lang, version.lang

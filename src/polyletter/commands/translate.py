@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from polyletter.commands.glossary import workspace_glossary
 from polyletter.document.languages import locale_for
 from polyletter.document.letter import Block, BlockKind, Letter, Signatory
 from polyletter.document.localize import parse_date, render_countries, render_date
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
 from polyletter.errors import ConfigError
 from polyletter.glossary import Glossary
+from polyletter.glossary.workspace import workspace_glossary
 from polyletter.mt.cache import TranslationCache
 from polyletter.mt.enforce import TermOutcome
 from polyletter.mt.engines import get_engine

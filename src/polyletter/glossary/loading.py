@@ -477,7 +477,7 @@ def assemble_terms(terms: Iterable[Term], problems: Problems) -> list[Term]:
             index.update((form_key(f), len(merged)) for f in term.forms)
             merged.append(term)
             continue
-        clash = next(((i, why) for i in hits if (why := _conflict(merged[i], term))), None)
+        clash = next(((i, why) for i in hits if (why := conflict(merged[i], term))), None)
         if clash is not None:
             i, why = clash
             problems.append(_conflict_error(term, merged[i], why))
@@ -499,7 +499,7 @@ def assemble_terms(terms: Iterable[Term], problems: Problems) -> list[Term]:
     return merged
 
 
-def _conflict(a: Term, b: Term) -> str:
+def conflict(a: Term, b: Term) -> str:
     """Why ``a`` and ``b`` cannot both hold; empty when they agree."""
     if a.keep != b.keep:
         kept, other = (a, b) if a.keep else (b, a)

@@ -82,11 +82,7 @@ def get_matcher(
     the article has merged with li- ("للإبادة" for "ل" + "الإبادة").
     """
     key = (normalise_lang(lang), normalise_lang(target_lang) if target_lang else None, lenient)
-    matcher = glossary._matchers.get(key)
-    if matcher is None:
-        matcher = _Matcher(glossary, *key)
-        glossary._matchers[key] = matcher
-    return matcher
+    return glossary.derived(("matcher", *key), lambda: _Matcher(glossary, *key))
 
 
 def _norm(text: str) -> str:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from polyletter.document.languages import base_lang
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,23 @@ class Glossary:
     terms: tuple[Term, ...] = ()
     files: tuple[Path, ...] = ()
     source_lang: str = "en"
-    _matchers: dict = field(default_factory=dict, repr=False)
-    """Compiled matchers per (language, target language, leniency); see ``matching``."""
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    """Values computed from the terms once per glossary (compiled matchers); see :meth:`derived`."""
 
     @functools.cached_property
     def content_hash(self) -> str:
         return hash_terms(self.terms, self.source_lang)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The value ``build()`` gives for ``key``, built on first use and kept with the glossary.
+
+        The glossary is immutable, so anything computed from its terms (the
+        matchers of :mod:`polyletter.glossary.matching`) can be kept as long
+        as it lives; callers never touch the store itself.
+        """
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     @property
     def languages(self) -> list[str]:

@@ -19,8 +19,8 @@ from polyletter.document.languages import base_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
 from polyletter.glossary.loading import (
     DEFAULT_SOURCE_LANG,
-    _conflict,
     build_term,
+    conflict,
     form_key,
     load_glossary,
     parse_glossary_text,
@@ -115,7 +115,7 @@ def add_term(path: Path, term: Term, *, others: Sequence[Path] = ()) -> None:
             continue
         if _contains(old, checked):
             return
-        why = _conflict(old, checked)
+        why = conflict(old, checked)
         raise GlossaryConflictError(
             f"{checked.term!r} is already in the glossary as {old.term!r} at {old.origin}"
             + (f" ({why})" if why else " with other forms"),

@@ -10,28 +10,34 @@ placeholders only: organisation names are kept as written on purpose, and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from polyletter.document.letter import BlockKind, Letter
 from polyletter.document.segment import split_sentences
 from polyletter.glossary import Glossary, check_terms
 from polyletter.glossary.protection import LEFTOVER_BRACKET
-from polyletter.mt.engines.apertium import PLACEHOLDER_RE as APERTIUM_PLACEHOLDER
-from polyletter.readers import read_letter
+from polyletter.mt.engines import placeholder_patterns
 from polyletter.store.catalog import Entry
-from polyletter.store.versions import load_version
-from polyletter.store.workspace import Workspace
 
-LEAKED_PLACEHOLDER = re.compile(f"{LEFTOVER_BRACKET.pattern}|{APERTIUM_PLACEHOLDER.pattern}")
-"""Any placeholder an engine was given, in whatever shape it may come back."""
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _LENGTH_BANDS = {"zh": (0.15, 1.2), "ja": (0.2, 1.4), "ko": (0.2, 1.4)}
 _DEFAULT_BAND = (0.5, 2.0)
 _MIN_LENGTH_FOR_RATIO = 40
+
+
+@functools.cache
+def leaked_placeholder() -> re.Pattern[str]:
+    """Any placeholder an engine was given, in whatever shape it may come back.
+
+    The shapes come from their owners: the engine registry (each engine's own
+    placeholders) and the glossary's bracket markers.
+    """
+    shapes = [LEFTOVER_BRACKET, *placeholder_patterns()]
+    return re.compile("|".join(pattern.pattern for pattern in shapes))
 
 
 @dataclass(frozen=True)
@@ -74,27 +80,6 @@ class CheckReport:
         }
 
 
-def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None) -> CheckReport:
-    """QA of a letter's language versions (all configured targets by default)."""
-    from polyletter.commands.glossary import workspace_glossary
-
-    name = ws.letter_name(letter)
-    source = ws.config.source
-    master = read_letter(ws.master_path(name), source)
-    langs = list(langs or ws.config.targets)
-    glossary = workspace_glossary(ws)
-    report = CheckReport(name, langs)
-    for lang in langs:
-        if not ws.po_path(name, lang).exists():
-            report.findings.append(
-                QAFinding(
-                    lang, "-", "missing", f"no {lang} version; run `polyletter translate {name} --to {lang}`"
-                )
-            )
-            continue
-        entries = load_version(ws, name, lang).entries
-        report.findings += check_version(master, entries, glossary, source, lang)
-    return report
 
 
 def check_version(
@@ -117,7 +102,7 @@ def check_version(
         elif entry.fuzzy:
             previous = entry.provenance.get("previous-by", "a human")
             add("needs-review", f"machine translation replaced one by {previous}; review and unflag it")
-        for leaked in LEAKED_PLACEHOLDER.findall(translation):
+        for leaked in leaked_placeholder().findall(translation):
             add("placeholder", f"leftover placeholder {leaked!r}")
         missing, extra = _number_difference(block.text, translation)
         if missing or extra:

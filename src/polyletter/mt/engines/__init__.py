@@ -1,8 +1,16 @@
-"""Translation engines, one module each, all behind :class:`polyletter.mt.engines.base.Engine`."""
+"""Translation engines, one module each, all behind :class:`polyletter.mt.engines.base.Engine`.
+
+Each engine module provides ``create(config) -> Engine`` and ``PLACEHOLDER_RE``
+(the shape of the stand-ins it is given for glossary terms, or None when it
+is given the terms themselves). Modules are imported on first use only.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import re
+from types import ModuleType
 
 from polyletter.errors import ConfigError
 from polyletter.mt.engines.base import Engine
@@ -18,12 +26,22 @@ def engine_names() -> list[str]:
     return sorted(_ENGINES)
 
 
-def get_engine(name: str, config: Config) -> Engine:
-    """Create the named engine; its module is only imported now, keeping start-up light."""
+def _module(name: str) -> ModuleType:
     try:
-        module = importlib.import_module(_ENGINES[name])
+        return importlib.import_module(_ENGINES[name])
     except KeyError:
         raise ConfigError(
             f"unknown engine {name!r}", hint=f"Choose one of: {', '.join(engine_names())}."
         ) from None
-    return module.create(config)
+
+
+def get_engine(name: str, config: Config) -> Engine:
+    """Create the named engine; its module is only imported now, keeping start-up light."""
+    return _module(name).create(config)
+
+
+@functools.cache
+def placeholder_patterns() -> tuple[re.Pattern[str], ...]:
+    """The placeholder shapes of every registered engine, for QA to find any that leaked."""
+    found = (getattr(_module(name), "PLACEHOLDER_RE", None) for name in engine_names())
+    return tuple(pattern for pattern in found if pattern is not None)

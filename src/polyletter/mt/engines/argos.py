@@ -19,6 +19,9 @@ from polyletter.mt.engines.argos_packages import InstalledModel, installed_model
 from polyletter.mt.engines.base import TermSpan
 from polyletter.store.config import ArgosSettings, Config
 
+PLACEHOLDER_RE = None
+"""Argos is given the glossary's target forms themselves (injection), never a placeholder."""
+
 
 def create(config: Config) -> ArgosEngine:
     return ArgosEngine(config.argos)

@@ -1,0 +1,30 @@
+"""The glossary a workspace uses: the files ``glossaries`` in polyletter.toml names, validated.
+
+Every stage that needs the terms (translate, check, review, compare) loads
+them through :func:`workspace_glossary`, so all of them see the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from polyletter.glossary.loading import load_glossary, resolve_glossary_paths
+from polyletter.glossary.model import Glossary
+
+if TYPE_CHECKING:
+    from polyletter.store.workspace import Workspace
+
+
+def glossary_paths(ws: Workspace) -> list[Path]:
+    return resolve_glossary_paths(ws.root, ws.config.glossaries)
+
+
+def workspace_glossary(ws: Workspace) -> Glossary | None:
+    """The workspace's glossary, validated; None when it has no glossary files.
+
+    Loaded before anything is translated: nothing is translated with a
+    glossary that does not validate.
+    """
+    paths = glossary_paths(ws)
+    return load_glossary(paths) if paths else None
