@@ -20,8 +20,8 @@ from polyletter.document.letter import Signatory
 from polyletter.document.localize import render_countries, render_date
 from polyletter.errors import InputFormatError, LetterNotFoundError
 from polyletter.mt.engines.argos import ArgosEngine
+from polyletter.ooxml.package import MAX_DOCX_BYTES
 from polyletter.readers import read_letter
-from polyletter.readers.docx import MAX_DOCX_BYTES
 from polyletter.store.catalog import Entry
 from polyletter.store.versions import render_version
 from polyletter.store.workspace import Workspace

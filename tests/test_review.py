@@ -142,9 +142,9 @@ def test_review_export_is_one_table_with_the_agreed_columns(translated: Workspac
         assert fills[2] is None and fills[3] is None  # translation left white
         assert len(row.cells) == 4
     runs = [r for p in _row(document, "paragraph-1").cells[2].paragraphs for r in p.runs]
-    assert runs and all(r._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "fr" for r in runs)
+    assert runs and all(r._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "fr-FR" for r in runs)
     source_runs = _row(document, "paragraph-1").cells[1].paragraphs[0].runs
-    assert source_runs[0]._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en"
+    assert source_runs[0]._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-US"
     notes = _row(document, "paragraph-1").cells[3].text
     assert notes.startswith("machine (argos")
     assert "locale" in _row(document, "date-1").cells[3].text
@@ -187,7 +187,7 @@ def test_review_export_of_an_arabic_version_is_right_to_left(
     assert paragraph._p.pPr.find(qn("w:bidi")) is not None
     for run in paragraph.runs:
         assert run._r.rPr.find(qn("w:rtl")) is not None
-        assert run._r.rPr.find(qn("w:lang")).get(qn("w:bidi")) == "ar"
+        assert run._r.rPr.find(qn("w:lang")).get(qn("w:bidi")) == "ar-EG"
     source = _row(document, "paragraph-1").cells[1].paragraphs[0]
     assert source._p.pPr.find(qn("w:bidi")) is None  # the English column stays left to right
     assert _rows(document)[0].cells[2].text.startswith("Translation (ar)")

@@ -9,7 +9,7 @@ becomes the master: it is what Git diffs and what every later command reads.
 Refusals leave the workspace untouched: a name that is not a letter name, a
 master that already exists with other content (importing the same letter
 again is a no-op, not an error), a language folder that holds a translation
-of that letter, and every bad-file case of :func:`polyletter.readers.docx.open_docx`.
+of that letter, and every bad-file case of :func:`polyletter.ooxml.package.open_docx`.
 """
 
 from __future__ import annotations

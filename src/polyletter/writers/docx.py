@@ -20,7 +20,7 @@ in a font with the script, and a ``w:bidiVisual`` table.
 Without a template the page comes from ``polyletter.toml`` (A4 or Letter,
 25 mm margins); with one, the letterhead's header, footer, styles and page
 setup are kept and only its body is replaced. The package is written with
-fixed dates and entry order (see :mod:`polyletter.writers.docx_package`), so
+fixed dates and entry order (see :mod:`polyletter.ooxml.package`), so
 the same commit always gives the same bytes.
 
 python-docx is imported inside functions only, so ``polyletter --help`` stays light.
@@ -29,9 +29,7 @@ python-docx is imported inside functions only, so ``polyletter --help`` stays li
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,18 @@ from typing import TYPE_CHECKING, Any
 
 from polyletter.document.languages import is_right_to_left
 from polyletter.document.letter import Block, BlockKind, Letter, Signatory
+from polyletter.ooxml.elements import (
+    BORDER_ORDER,
+    DOC_DEFAULTS_ORDER,
+    PAGE_SIZES_MM,
+    PPR_ORDER,
+    RPR_ORDER,
+    TBLPR_ORDER,
+    TCPR_ORDER,
+    child,
+    has_right_to_left_text,
+    set_lang,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -46,7 +56,6 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
-PAGE_SIZES_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 MARGIN_MM = 25.0
 BODY_FONT = "Calibri"
 BODY_SIZE_PT = 11.0
@@ -100,7 +109,7 @@ class DocxInfo:
 
 def render_docx(letter: Letter, info: DocxInfo) -> bytes:
     """The .docx bytes of a letter: deterministic for the same letter and info."""
-    from polyletter.writers.docx_package import clear_body, open_template, reproducible_zip
+    from polyletter.ooxml.package import clear_body, open_template, reproducible_zip
 
     if info.template is not None:
         document = open_template(info.template)
@@ -130,42 +139,10 @@ def write_docx(letter: Letter, info: DocxInfo, path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=32)
-def word_language(lang: str) -> str:
-    """The tag Word wants in ``w:lang``: language and region ("fr" -> "fr-FR", "ar" -> "ar-EG").
-
-    Word picks a proofing dictionary by language *and* region; a bare "fr" is
-    not one it has. A region the user gave (``pt_BR``) is kept; otherwise
-    CLDR's likely region for the language is used.
-    """
-    from babel.core import get_global
-
-    from polyletter.document.languages import locale_for
-
-    locale = locale_for(lang)
-    territory = locale.territory
-    if not territory:
-        likely = get_global("likely_subtags")
-        keys = [f"{locale.language}_{locale.script}"] if locale.script else []
-        for key in [*keys, locale.language]:
-            if key in likely:
-                territory = likely[key].split("_")[-1]
-                break
-    return f"{locale.language}-{territory}" if territory else locale.language
 
 
-def has_right_to_left_text(text: str) -> bool:
-    """Whether ``text`` holds a letter of a right-to-left script (Unicode bidi class R or AL)."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
-def _script_slot(lang: str) -> str:
-    """Which ``w:lang`` attribute Word reads for this language's script: val, bidi or eastAsia."""
-    if is_right_to_left(lang):
-        return "bidi"
-    if lang.replace("-", "_").split("_")[0] in {"zh", "ja", "ko"}:
-        return "eastAsia"
-    return "val"
 
 
 # --------------------------------------------------------------------------
@@ -173,64 +150,10 @@ def _script_slot(lang: str) -> str:
 # a file whose elements are out of order, LibreOffice silently ignores them)
 # --------------------------------------------------------------------------
 
-_RPR_ORDER = (
-    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
-    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
-    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
-)  # fmt: skip
-_PPR_ORDER = (
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-    "sectPr", "pPrChange",
-)  # fmt: skip
-_TBLPR_ORDER = (
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
-    "tblCaption", "tblDescription", "tblPrChange",
-)  # fmt: skip
-_TCPR_ORDER = (
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-    "textDirection", "tcFitText", "vAlign", "hideMark",
-)  # fmt: skip
-_BORDER_ORDER = ("top", "left", "bottom", "right", "insideH", "insideV")
-_DOC_DEFAULTS_ORDER = ("rPrDefault", "pPrDefault")
 
 
-def _child(parent: Any, name: str, order: Sequence[str], attrs: dict[str, str] | None = None) -> Any:
-    """The ``w:name`` child of ``parent``, created in its schema position if absent; attributes set."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = parent.find(qn(f"w:{name}"))
-    if element is None:
-        element = OxmlElement(f"w:{name}")
-        later = {qn(f"w:{tag}") for tag in order[order.index(name) + 1 :]}
-        successor = next((c for c in parent if c.tag in later), None)
-        if successor is None:
-            parent.append(element)
-        else:
-            successor.addprevious(element)
-    for key, value in (attrs or {}).items():
-        element.set(qn(f"w:{key}"), value)
-    return element
 
 
-def _set_lang(rpr: Any, lang: str) -> None:
-    """``w:lang`` on run properties: the language's tag in the slot of its script, and in ``val``.
-
-    ``val`` always carries it too, so that Latin-script words in the letter
-    (names, "RtoP") and tools that read only ``val`` see the letter's language.
-    """
-    tag = word_language(lang)
-    attrs = {"val": tag}
-    slot = _script_slot(lang)
-    if slot != "val":
-        attrs[slot] = tag
-    _child(rpr, "lang", _RPR_ORDER, attrs)
 
 
 def _half_points(pt: float) -> str:
@@ -290,7 +213,7 @@ class _LetterWriter:
 
             defaults = OxmlElement("w:docDefaults")
             styles.insert(0, defaults)
-        rpr = _child(_child(defaults, "rPrDefault", _DOC_DEFAULTS_ORDER), "rPr", ("rPr",))
+        rpr = child(child(defaults, "rPrDefault", DOC_DEFAULTS_ORDER), "rPr", ("rPr",))
         targets = [rpr]
         from docx.enum.style import WD_STYLE_TYPE
 
@@ -298,9 +221,9 @@ class _LetterWriter:
         if normal is not None:
             targets.append(normal.element.get_or_add_rPr())
         for element in targets:
-            _set_lang(element, self.lang)
+            set_lang(element, self.lang)
             if self.rtl:
-                fonts = _child(element, "rFonts", _RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
+                fonts = child(element, "rFonts", RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
                 fonts.attrib.pop(qn("w:cstheme"), None)  # a theme font would override w:cs
 
     def _style(self, name: str) -> Any:
@@ -372,9 +295,9 @@ class _LetterWriter:
             column.width = width
         for number, row in enumerate(table.rows):
             trpr = row._tr.get_or_add_trPr()
-            _child(trpr, "cantSplit", ("cantSplit", "tblHeader"))
+            child(trpr, "cantSplit", ("cantSplit", "tblHeader"))
             if number == 0:
-                _child(trpr, "tblHeader", ("cantSplit", "tblHeader"))
+                child(trpr, "tblHeader", ("cantSplit", "tblHeader"))
                 texts = labels
             else:
                 person = people[number - 1]
@@ -385,7 +308,7 @@ class _LetterWriter:
                 paragraph.paragraph_format.space_after = 0
                 paragraph.paragraph_format.space_before = 0
                 if self.rtl:
-                    _child(paragraph._p.get_or_add_pPr(), "bidi", _PPR_ORDER)
+                    child(paragraph._p.get_or_add_pPr(), "bidi", PPR_ORDER)
                 if text:
                     run = paragraph.add_run(text)
                     self._tag_run(run, paragraph)
@@ -393,8 +316,8 @@ class _LetterWriter:
                         run.bold = True
                         run.font.cs_bold = True
                 if number == 0:
-                    borders = _child(cell._tc.get_or_add_tcPr(), "tcBorders", _TCPR_ORDER)
-                    _child(borders, "bottom", _BORDER_ORDER, _LINE_HEAVY)
+                    borders = child(cell._tc.get_or_add_tcPr(), "tcBorders", TCPR_ORDER)
+                    child(borders, "bottom", BORDER_ORDER, _LINE_HEAVY)
 
     # -- paragraphs, runs, tables -------------------------------------------
 
@@ -402,7 +325,7 @@ class _LetterWriter:
         """A paragraph with one run per line and a line break between them."""
         paragraph = self.document.add_paragraph(style=style)
         if self.rtl:
-            _child(paragraph._p.get_or_add_pPr(), "bidi", _PPR_ORDER)
+            child(paragraph._p.get_or_add_pPr(), "bidi", PPR_ORDER)
         for number, line in enumerate(lines):
             run = paragraph.add_run(line)
             if number < len(lines) - 1:
@@ -421,12 +344,12 @@ class _LetterWriter:
         """
         rpr = run._r.get_or_add_rPr()
         if self.rtl:
-            _child(rpr, "rFonts", _RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
+            child(rpr, "rFonts", RPR_ORDER, {"cs": COMPLEX_SCRIPT_FONT})
             size = self._style_size(paragraph.style)
-            _child(rpr, "szCs", _RPR_ORDER, {"val": _half_points(size)})
+            child(rpr, "szCs", RPR_ORDER, {"val": _half_points(size)})
             if has_right_to_left_text(run.text):
-                _child(rpr, "rtl", _RPR_ORDER)
-        _set_lang(rpr, self.lang)
+                child(rpr, "rtl", RPR_ORDER)
+        set_lang(rpr, self.lang)
 
     def _style_size(self, style: Any) -> float:
         """The font size (pt) a paragraph style resolves to, following ``basedOn`` then the defaults."""
@@ -486,14 +409,14 @@ class _LetterWriter:
         table.autofit = False
         if self.rtl:
             table.table_direction = WD_TABLE_DIRECTION.RTL  # w:bidiVisual
-        _child(tblpr, "tblW", _TBLPR_ORDER, {"w": str(total // 635), "type": "dxa"})
-        borders = _child(tblpr, "tblBorders", _TBLPR_ORDER)
-        for side in _BORDER_ORDER:
+        child(tblpr, "tblW", TBLPR_ORDER, {"w": str(total // 635), "type": "dxa"})
+        borders = child(tblpr, "tblBorders", TBLPR_ORDER)
+        for side in BORDER_ORDER:
             light = side in ("bottom", "insideH")
-            _child(borders, side, _BORDER_ORDER, _LINE_LIGHT if light else _NO_LINE)
-        margins = _child(tblpr, "tblCellMar", _TBLPR_ORDER)
+            child(borders, side, BORDER_ORDER, _LINE_LIGHT if light else _NO_LINE)
+        margins = child(tblpr, "tblCellMar", TBLPR_ORDER)
         for side, twips in (("top", 29), ("left", 57), ("bottom", 29), ("right", 57)):
-            _child(margins, side, _BORDER_ORDER, {"w": str(twips), "type": "dxa"})
+            child(margins, side, BORDER_ORDER, {"w": str(twips), "type": "dxa"})
 
 
 _NO_LINE = {"val": "nil"}
@@ -522,7 +445,7 @@ def _groups(blocks: Sequence[Block]) -> Iterator[list[Block]]:
 
 def _core_properties(document: Document, lang: str, info: DocxInfo) -> None:
     """Title, language and provenance; dates from the commit so the bytes are reproducible."""
-    from polyletter.writers.docx_package import ZIP_EPOCH
+    from polyletter.ooxml.package import ZIP_EPOCH
 
     props = document.core_properties
     when = info.commit_date or ZIP_EPOCH
