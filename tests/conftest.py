@@ -158,17 +158,17 @@ _TEMPLATES: dict[str, Path] = {}
 def translated_copy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh copy of a workspace where ``r2p-2012`` was translated into fr and es (one commit).
 
-    Git identity is Jane Translator. Tests that translate again must request
-    ``fr_es_models`` themselves (the copy has the MT cache, not the models).
+    Git identity is Jane Translator. The tiny fr and es models are installed in
+    the test's own ARGOS_PACKAGES_DIR, so a test may translate again.
     """
     from polyletter.commands.translate import translate_letter
     from polyletter.mt.engines.argos import ArgosEngine
     from polyletter.store.workspace import Workspace
 
+    request.getfixturevalue("fr_es_models")
     if "fr-es" not in _TEMPLATES:
         from polyletter.commands.init import init_workspace
 
-        request.getfixturevalue("fr_es_models")
         factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
         template = factory.mktemp("translated-template") / "letters"
         init_workspace(template, example=True)
@@ -187,6 +187,10 @@ LETTER = "r2p-2012"
 
 
 @pytest.fixture
-def translated_workspace(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A copy of a workspace where r2p-2012 was translated into fr and es (see translated_copy)."""
+def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of a workspace where r2p-2012 was translated into fr and es (see translated_copy).
+
+    The one shared fixture for every test that starts from a translated letter:
+    translating once per session instead of once per test.
+    """
     return translated_copy(request, tmp_path, monkeypatch)

@@ -347,7 +347,25 @@ def test_version_of_a_pair_dpkg_does_not_know_fingerprints_its_files(tmp_path: P
 # --------------------------------------------------------------- errors
 
 
-def test_missing_pair_names_the_debian_package(engine: ApertiumEngine) -> None:
+@pytest.fixture
+def eng_spa_only(tmp_path: Path) -> ApertiumEngine:
+    """An engine that sees only Debian's eng-spa modes, whatever other pairs this machine has.
+
+    A machine with apertium-fr-es or apertium-eng-fra installed would otherwise
+    translate (or pivot) en->fr, and the "missing pair" tests would test nothing.
+    """
+    modes = {}
+    for name in ("eng-spa", "spa-eng"):
+        real = Path(f"/usr/share/apertium/modes/{name}.mode")
+        if not real.is_file():
+            pytest.skip(f"needs Debian's apertium-eng-spa ({real} is missing)")
+        modes[name] = real.read_text(encoding="utf-8").strip()
+    return ApertiumEngine(datadirs=[make_datadir(tmp_path / "eng-spa-only", modes)])
+
+
+def test_missing_pair_names_the_debian_package(eng_spa_only: ApertiumEngine) -> None:
+    engine = eng_spa_only
+    assert engine.pairs() == {("en", "es"), ("es", "en")}
     with pytest.raises(EngineError) as info:
         engine.translate("en", "fr", ["The cat is black."])
     message = str(info.value)

@@ -298,12 +298,12 @@ def _notzip(scratch: Path) -> Path:
 
 
 @pytest.fixture
-def french_workspace(translated_workspace: Workspace, argos_package_factory) -> Workspace:
+def french_workspace(translated: Workspace, argos_package_factory) -> Workspace:
     """The shared translated workspace with the en->fr model installed for this test."""
     from polyletter.mt.engines.argos_packages import install_from_file
 
     install_from_file(argos_package_factory("en", "fr"))
-    return translated_workspace
+    return translated
 
 
 def test_the_corpus_is_large_enough() -> None:

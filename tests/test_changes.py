@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -30,15 +29,12 @@ from polyletter.store.versions import render_version, stamp
 from polyletter.store.workspace import Workspace
 
 from .conftest import git
-from .test_status import LETTER, change_master, edit_md, po_entry, translated_copy
+from .test_status import LETTER, change_master, edit_md, po_entry
 
 JANE = "Jane Translator <jane@example.org>"
 HUMAN_FR = "Nous, organisations soussignées, saluons ce dialogue."
 
 
-@pytest.fixture
-def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    return translated_copy(request, tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import pytest
 
 from polyletter.commands.compare import compare_letter, render_html, render_table_rows, table_header
 from polyletter.readers import read_letter
@@ -13,14 +10,11 @@ from polyletter.store.catalog import Entry
 from polyletter.store.versions import render_version, stamp
 from polyletter.store.workspace import Workspace
 
-from .test_status import LETTER, change_master, edit_md, po_entry, translated_copy
+from .test_status import LETTER, change_master, edit_md, po_entry
 
 ARABIC_SALUTATION = "معالي الأمين العام،"
 
 
-@pytest.fixture
-def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    return translated_copy(request, tmp_path, monkeypatch)
 
 
 def _write_arabic(ws: Workspace) -> None:

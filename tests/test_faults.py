@@ -205,13 +205,13 @@ def _kill_loop(root_template: Path, tmp_path: Path, args: list[str], check) -> N
         check(root)
 
 
-def test_kill_9_during_review_import_and_release(translated_workspace: Workspace, tmp_path: Path) -> None:
+def test_kill_9_during_review_import_and_release(translated: Workspace, tmp_path: Path) -> None:
     import docx
 
     from polyletter.commands.review import export_review
 
-    root = translated_workspace.root
-    review = export_review(translated_workspace, "r2p-2012", "fr", output=tmp_path / "review.docx")
+    root = translated.root
+    review = export_review(translated, "r2p-2012", "fr", output=tmp_path / "review.docx")
     document = docx.Document(str(review))
     row = next(r for r in document.tables[0].rows if r.cells[0].text == "closing-1")
     paragraph = row.cells[2].paragraphs[0]

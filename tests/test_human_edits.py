@@ -19,12 +19,6 @@ from .conftest import git
 JANE = "Jane Translator <jane@example.org>"
 
 
-@pytest.fixture
-def translated(workspace: Workspace, fr_es_models: list) -> Workspace:
-    git(workspace.root, "config", "user.name", "Jane Translator")
-    git(workspace.root, "config", "user.email", "jane@example.org")
-    translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
-    return workspace
 
 
 def _entry(ws: Workspace, block_id: str) -> polib.POEntry:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from polyletter.commands.release import release_letter
@@ -12,12 +10,7 @@ from polyletter.store.releases import list_releases, resolve_since
 from polyletter.store.workspace import Workspace
 
 from .conftest import git
-from .test_status import LETTER, change_master, edit_md, translated_copy
-
-
-@pytest.fixture
-def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    return translated_copy(request, tmp_path, monkeypatch)
+from .test_status import LETTER, change_master, edit_md
 
 
 def _blob(ws: Workspace, rel: str) -> str:

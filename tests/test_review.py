@@ -33,12 +33,6 @@ ANA = "Ana Partner <ana@example.org>"
 CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 
 
-@pytest.fixture
-def translated(workspace: Workspace, fr_es_models: list) -> Workspace:
-    git(workspace.root, "config", "user.name", "Jane Translator")
-    git(workspace.root, "config", "user.email", "jane@example.org")
-    translate_letter(workspace, "r2p-2012", ["fr", "es"], engine=ArgosEngine())
-    return workspace
 
 
 # -- helpers: what a partner's Word does to the file ------------------------

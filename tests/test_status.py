@@ -16,7 +16,7 @@ from polyletter.errors import LetterNotFoundError
 from polyletter.mt.engines.argos import ArgosEngine
 from polyletter.store.workspace import Workspace
 
-from .conftest import LETTER, git, translated_copy
+from .conftest import LETTER, git
 
 SUMMER = "during the General Assembly dialogue this summer"
 
@@ -43,9 +43,6 @@ def change_master(ws: Workspace, old: str = SUMMER, new: str = "this autumn") ->
     replace_in(ws.master_path(LETTER), old, new)
 
 
-@pytest.fixture
-def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    return translated_copy(request, tmp_path, monkeypatch)
 
 
 def _by_lang(ws: Workspace, **kwargs) -> dict[str, VersionStatus]:
