@@ -265,7 +265,8 @@ def test_targets_default_to_the_workspace_settings(workspace: Workspace, fr_es_m
     config = workspace.root / "polyletter.toml"
     config.write_text(config.read_text("utf-8").replace('["fr", "es"]', '["es"]'), encoding="utf-8")
     git(workspace.root, "commit", "-qam", "only Spanish")
-    result = translate_letter(workspace, "r2p-2012", engine=ArgosEngine())
+    ws = Workspace.find(workspace.root)  # a Workspace holds its settings as they were when found
+    result = translate_letter(ws, "r2p-2012", engine=ArgosEngine())
     assert [lang.lang for lang in result.languages] == ["es"]
     assert not (workspace.root / "translations/fr").exists()
     assert os.path.exists(workspace.root / "translations/es/r2p-2012.po")

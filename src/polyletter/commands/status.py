@@ -363,7 +363,9 @@ _CODE: list[str] = []
 def _code_fingerprint() -> str:
     """A hash of polyletter's own modules: a new version (or a local edit) empties the cache."""
     if not _CODE:
-        package = Path(__file__).resolve().parent
+        import polyletter
+
+        package = Path(polyletter.__file__).resolve().parent
         digest = hashlib.sha1()
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from polyletter.document.languages import is_right_to_left, language_name
 from polyletter.document.review import (
@@ -46,10 +47,25 @@ if TYPE_CHECKING:
     from docx.table import _Cell
 
 COLUMN_SHARES = (0.11, 0.345, 0.345, 0.20)
-READ_ONLY_FILL = "E7E6E6"
-HEADER_FILL = "BFBFBF"
-NOTES_COLOUR = (0x59, 0x59, 0x59)
 MARGIN_MM = 15.0
+NOTES_COLOUR = (0x59, 0x59, 0x59)
+
+
+@dataclass(frozen=True)
+class CellLook:
+    """How a column's cells look: shading (hex fill), bold, font size (pt) and colour of the text."""
+
+    fill: str | None = None
+    bold: bool = False
+    size_pt: float | None = None
+    colour: tuple[int, int, int] | None = None
+
+
+HEADER = CellLook(fill="BFBFBF", bold=True)
+READ_ONLY = CellLook(fill="E7E6E6")
+"""Id and source: shaded, because the partner must not edit them."""
+EDITABLE = CellLook()
+NOTES = CellLook(size_pt=8, colour=NOTES_COLOUR)
 
 
 def render_review(sheet: ReviewSheet) -> bytes:
@@ -98,15 +114,15 @@ def render_review(sheet: ReviewSheet) -> bytes:
     header = table.rows[0]
     child(header._tr.get_or_add_trPr(), "tblHeader", ("cantSplit", "tblHeader"))
     for cell, text, width in zip(header.cells, headers, widths, strict=True):
-        _fill(cell, [text], width=width, lang="en", bold=True, fill=HEADER_FILL)
+        _fill(cell, [text], width, "en", HEADER)
 
     rtl = is_right_to_left(lang)
     for row in sheet.rows:
         id_cell, source_cell, translation_cell, notes_cell = table.add_row().cells
-        _fill(id_cell, [row.block_id], width=widths[0], lang="en", fill=READ_ONLY_FILL)
-        _fill(source_cell, row.source, width=widths[1], lang=source, fill=READ_ONLY_FILL)
-        _fill(translation_cell, row.translation, width=widths[2], lang=lang, rtl=rtl)
-        _fill(notes_cell, row.notes, width=widths[3], lang="en", size=Pt(8), colour=RGBColor(*NOTES_COLOUR))
+        _fill(id_cell, [row.block_id], widths[0], "en", READ_ONLY)
+        _fill(source_cell, row.source, widths[1], source, READ_ONLY)
+        _fill(translation_cell, row.translation, widths[2], lang, EDITABLE, rtl=rtl)
+        _fill(notes_cell, row.notes, widths[3], "en", NOTES)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
 
@@ -153,22 +169,15 @@ def _instructions(source_name: str, target_name: str) -> list[str]:
 
 
 def _fill(
-    cell: _Cell,
-    lines: Sequence[str],
-    *,
-    width: int,
-    lang: str,
-    rtl: bool = False,
-    bold: bool = False,
-    fill: str | None = None,
-    size: Any = None,
-    colour: Any = None,
+    cell: _Cell, lines: Sequence[str], width: int, lang: str, look: CellLook, *, rtl: bool = False
 ) -> None:
     """One paragraph per cell, its lines separated by line breaks, every run language-tagged.
 
     The paragraph mark is tagged too, so text a partner types into an empty
     cell gets the cell's language (and direction) for spell-checking.
     """
+    from docx.shared import Pt, RGBColor
+
     cell.width = width
     paragraph = cell.paragraphs[0]
     ppr = paragraph._p.get_or_add_pPr()
@@ -180,16 +189,21 @@ def _fill(
     set_lang(mark, lang)
     for number, line in enumerate(lines):
         run = paragraph.add_run(line)
-        run.bold = bold or None
-        if size is not None:
-            run.font.size = size
-        if colour is not None:
-            run.font.color.rgb = colour
+        run.bold = look.bold or None
+        if look.size_pt is not None:
+            run.font.size = Pt(look.size_pt)
+        if look.colour is not None:
+            run.font.color.rgb = RGBColor(*look.colour)
         rpr = run._r.get_or_add_rPr()
         if rtl:
             child(rpr, "rtl", RPR_ORDER)
         set_lang(rpr, lang)
         if number < len(lines) - 1:
             run.add_break()
-    if fill:
-        child(cell._tc.get_or_add_tcPr(), "shd", TCPR_ORDER, {"val": "clear", "color": "auto", "fill": fill})
+    if look.fill:
+        child(
+            cell._tc.get_or_add_tcPr(),
+            "shd",
+            TCPR_ORDER,
+            {"val": "clear", "color": "auto", "fill": look.fill},
+        )
