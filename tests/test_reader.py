@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from polyletter.document.letter import Block, BlockKind, Letter, Signatory
 from polyletter.errors import InputFormatError
 from polyletter.readers import read_letter
-from polyletter.readers.markdown import classify, split_blocks
+from polyletter.readers.markdown import split_blocks
+from polyletter.readers.roles import classify
 from polyletter.writers.markdown import render_markdown
 
 from .conftest import SAMPLE_LETTER

@@ -17,12 +17,34 @@ from dataclasses import dataclass, field, replace
 class BlockKind(str, enum.Enum):
     DATE = "date"
     ADDRESS = "address"
+    SUBJECT = "subject"
+    """A "Re:" / "Subject:" / "Objet :" line."""
     SALUTATION = "salutation"
     PARAGRAPH = "paragraph"
     CLOSING = "closing"
     SIGNATORIES = "signatories"
+    POSTSCRIPT = "postscript"
+    """A "P.S." after the signatures."""
     HEADING = "heading"
     LIST = "list"
+
+
+TRANSLATABLE = frozenset(
+    {
+        BlockKind.SUBJECT,
+        BlockKind.SALUTATION,
+        BlockKind.PARAGRAPH,
+        BlockKind.CLOSING,
+        BlockKind.POSTSCRIPT,
+        BlockKind.HEADING,
+        BlockKind.LIST,
+    }
+)
+"""Kinds whose text a reader expects in the target language (not names, dates or addresses)."""
+
+TABLE_HEADER = "|#"
+TABLE_ROW = "|"
+"""Markers of a Markdown table's header row and its other rows (cells joined by " | " in the line)."""
 
 
 @dataclass(frozen=True)
@@ -83,29 +105,96 @@ class Letter:
 
 @dataclass(frozen=True)
 class Signatory:
-    """One line of a signatories block: ``Organisation (Country[, Country])``."""
+    """One signer of a letter: an organisation or a person (with title), and their countries.
 
-    organisation: str
+    ``shape`` remembers how the line was written, so a translation writes it
+    the same way: ``paren`` "Org (Country)", ``comma`` "Org, Country", ``dash``
+    "Org – Country", ``cells`` a table row "Org | Country", ``plain`` a name
+    alone. The name is never translated; the countries are rendered from CLDR.
+    """
+
+    name: str
     countries: tuple[str, ...]
     joiner: str = ", "
+    """How the countries were joined (", " or " and " in the master's language)."""
+    shape: str = "plain"
+    separator: str = ""
+    """What stood between name and countries (" – ", ", ", ...), for shapes dash and comma."""
+
+    @property
+    def organisation(self) -> str:
+        return self.name
 
     @classmethod
-    def parse(cls, line: str) -> Signatory:
-        """Split a signatory line; a line with no trailing parenthesis is all organisation."""
-        match = _SIGNATORY.match(line)
-        if not match:
-            return cls(line.strip(), ())
-        inner = match.group("countries").strip()
-        joiner = " and " if " and " in inner and "," not in inner else ", "
-        parts = tuple(p.strip() for p in re.split(r",\s*|\s+and\s+", inner) if p.strip())
-        return cls(match.group("org").strip(), parts, joiner)
+    def parse(cls, line: str, lang: str = "en") -> Signatory:
+        """Split a signatory line by its shape; a tail is taken for countries only when CLDR knows them.
+
+        A parenthesis is always read as the countries (the sample's convention);
+        "Org, Country" and "Org – Country" only when every name after the
+        separator is a country in ``lang``, so "Dr. Amina Diallo, Director,
+        Sahel Peace Observatory" stays one name.
+        """
+        line = line.strip()
+        if " | " in line or line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            countries, joiner = _split_countries(cells[1] if len(cells) > 1 else "", lang)
+            return cls(cells[0], countries, joiner, "cells")
+        match = _PARENTHESIS.match(line)
+        if match:
+            countries, joiner = _split_countries(match["countries"], lang)
+            return cls(match["org"].strip(), countries, joiner, "paren")
+        for shape, pattern in (("dash", _DASH), ("comma", _COMMA)):
+            match = pattern.match(line)
+            if match:
+                countries, joiner = _split_countries(match["countries"], lang)
+                if countries and all(_is_country(c, lang) for c in countries):
+                    return cls(match["org"].strip(), countries, joiner, shape, match["sep"])
+        return cls(line, (), ", ", "plain")
 
     def render(self, countries: tuple[str, ...] | None = None, joined: str | None = None) -> str:
-        """The line again; ``joined`` replaces the whole parenthesis (a translated country list)."""
+        """The line again in its shape; ``joined`` replaces the countries (a translated list)."""
         if not self.countries:
-            return self.organisation
+            return self.name if self.shape != "cells" else f"{self.name} | "
         inside = joined if joined is not None else self.joiner.join(countries or self.countries)
-        return f"{self.organisation} ({inside})"
+        if self.shape == "cells":
+            return f"{self.name} | {inside}"
+        if self.shape in ("dash", "comma"):
+            return f"{self.name}{self.separator}{inside}"
+        return f"{self.name} ({inside})"
 
 
-_SIGNATORY = re.compile(r"^(?P<org>.+?)\s*\((?P<countries>[^()]+)\)\s*$")
+_PARENTHESIS = re.compile(r"^(?P<org>.+?)\s*\((?P<countries>[^()]+)\)\s*$")
+_DASH = re.compile(r"^(?P<org>.+)(?P<sep>\s+[\u2014\u2013-]\s+)(?P<countries>[^\u2014\u2013]+?)\s*$")
+_COMMA = re.compile(r"^(?P<org>.+)(?P<sep>,\s+)(?P<countries>[^,]+(?:\s+(?:and|et|y|e|und)\s+[^,]+)?)\s*$")
+_CONJUNCTIONS = {"en": "and", "fr": "et", "es": "y", "pt": "e", "it": "e", "de": "und", "ar": "\u0648"}
+
+
+def _split_countries(text: str, lang: str) -> tuple[tuple[str, ...], str]:
+    """ "United States and Switzerland" -> (("United States", "Switzerland"), " and ")."""
+    words = {"and", _CONJUNCTIONS.get(lang.split("-")[0].split("_")[0], "and")}
+    alternation = "|".join(re.escape(w) for w in sorted(words))
+    conjunction = re.search(rf"\s+({alternation})\s+", text)
+    joiner = f" {conjunction[1]} " if conjunction and "," not in text else ", "
+    parts = re.split(rf",\s*|\s+(?:{alternation})\s+", text)
+    return tuple(p.strip() for p in parts if p.strip()), joiner
+
+
+def _is_country(name: str, lang: str) -> bool:
+    from polyletter.document.localize import country_code
+
+    return country_code(name, lang) is not None or country_code(name, "en") is not None
+
+
+SIGNATORY_LABELS: dict[str, tuple[str, str]] = {
+    "en": ("Organisation", "Country"),
+    "fr": ("Organisation", "Pays"),
+    "es": ("Organización", "País"),
+    "ar": ("المنظمة", "البلد"),
+    "pt": ("Organização", "País"),
+    "ru": ("Организация", "Страна"),
+}
+"""Column titles of a signatories table; other languages fall back to English."""
+
+
+def signatory_labels(lang: str) -> tuple[str, str]:
+    return SIGNATORY_LABELS.get(lang.replace("-", "_").split("_")[0], SIGNATORY_LABELS["en"])

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -118,7 +119,7 @@ def render_countries(countries: tuple[str, ...], joiner: str, source: str, targe
         if code is None:
             return None
         names.append(country_name(code, target) or country)
-    if joiner.strip() == "and" and len(names) > 1:
+    if joiner.strip() not in ("", ",", "،") and len(names) > 1:
         return format_list(names, locale=locale_for(target))
     return _LIST_COMMAS.get(target.split("_")[0].split("-")[0], ", ").join(names)
 
@@ -161,13 +162,57 @@ def parse_date(text: str, lang: str) -> dt.date | None:
             year = int(word)
         elif re.fullmatch(r"\d{1,2}(st|nd|rd|th|er)?", word):
             day = int(re.match(r"\d+", word)[0])
-        elif word in months:
-            month = months[word]
+        elif word in months or any(part in months for part in word.split("/")):
+            month = months.get(word) or next(months[part] for part in word.split("/") if part in months)
         else:
             return None
     if day is None or month is None or year is None:
         return None
     return _date(year, month, day)
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A letter's date line: the date, and the place written before it ("New York, 12 June 2007")."""
+
+    date: dt.date
+    place: str = ""
+
+
+_PLACE = re.compile(r"^(?P<place>[^\d,\u060c]{2,40})[,\u060c]\s+(?P<rest>.+)$")
+_DATE_ARTICLES = ("le ", "el ", "em ", "on ", "den ", "am ")
+
+
+def parse_date_line(text: str, lang: str) -> DateLine | None:
+    """A date, or a place then a date: "Yaoundé, le 3 septembre 2020", "Addis Ababa, 14 February 2023"."""
+    text = text.strip()
+    date = parse_date(text, lang)
+    if date is not None:
+        return DateLine(date)
+    match = _PLACE.match(text)
+    if not match:
+        return None
+    rest = match["rest"]
+    folded = rest.casefold()
+    for article in _DATE_ARTICLES:
+        if folded.startswith(article):
+            rest = rest[len(article) :]
+            break
+    date = parse_date(rest, lang)
+    return DateLine(date, match["place"].strip()) if date is not None else None
+
+
+_PLACE_PATTERNS = {"fr": "{place}, le {date}", "ar": "{place}، {date}"}
+"""How a place and a date join per language ("Yaoundé, le 3 septembre 2020"); default "{place}, {date}"."""
+
+
+def render_date_line(line: DateLine, lang: str) -> str:
+    """The date line in ``lang``: CLDR's long date, the place kept as written before it."""
+    date = render_date(line.date, lang)
+    if not line.place:
+        return date
+    pattern = _PLACE_PATTERNS.get(lang.replace("_", "-").split("-")[0], "{place}, {date}")
+    return pattern.format(place=line.place, date=date)
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:

@@ -29,7 +29,7 @@ blocks is what a reader of the page sees as one block:
   keep in Word.
 
 Roles (date, address, salutation, ... signatories) then come from
-:func:`polyletter.readers.markdown.classify`, exactly as for Markdown, so a
+:func:`polyletter.readers.roles.classify`, exactly as for Markdown, so a
 letter gets the same block ids whichever format it was written in. Headers,
 footers, footnotes, comments and text boxes are not part of the letter.
 """
@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from polyletter.document.formulas import load_lexicon
 from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError
 from polyletter.ooxml.package import open_docx
@@ -56,7 +57,7 @@ from polyletter.ooxml.text import (
     text_lines,
     w,
 )
-from polyletter.readers.markdown import RawBlock, classify
+from polyletter.readers.roles import RawBlock, classify
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -145,7 +146,8 @@ def read_docx(path: Path, lang: str) -> Letter:
             "letter is empty (no text in the document body)", path=path, hint="Is this the right file?"
         )
     title = (document.core_properties.title or "").strip()
-    return Letter(blocks=tuple(classify(raw, lang)), lang=lang, meta={"title": title} if title else {})
+    blocks = tuple(classify(raw, lang, load_lexicon()))
+    return Letter(blocks=blocks, lang=lang, meta={"title": title} if title else {})
 
 
 @dataclass
@@ -252,7 +254,7 @@ class _Reader:
                 continue
             lines.append(cells[0] if len(cells) == 1 else f"{cells[0]} ({', '.join(cells[1:])})")
         if lines:
-            self.blocks.append(RawBlock(tuple(lines), ("",) * len(lines), number))
+            self.blocks.append(RawBlock(tuple(lines), ("",) * len(lines), number, table=True))
 
     # -- style resolution ------------------------------------------------
 

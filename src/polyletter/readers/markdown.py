@@ -7,21 +7,26 @@ space. ``#`` headings and ``-``/``1.`` list items are recognised in Markdown
 (not in ``.txt``, where a leading ``#`` is just text). An optional YAML front
 matter (``---`` lines) holds metadata such as the title.
 
+A Markdown table (``| Organisation | Country |`` rows) is one block whose
+lines are its rows, cells joined by `` | ``; its header row is marked so a
+writer puts the table back as a table.
+
 Parsing is in two steps so translations can reuse it: :func:`split_blocks`
-finds raw blocks; :func:`classify` gives a master's blocks their letter roles
-(date, address, salutation, ...). A translated file is never classified again:
-it takes its kinds and ids from the master it is aligned with.
+finds raw blocks; :func:`polyletter.readers.roles.classify` gives a master's
+blocks their letter roles (date, address, salutation, ...). A translated file
+is never classified again: it takes its kinds and ids from the master it is
+aligned with.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from polyletter.document.letter import Block, BlockKind, Letter
-from polyletter.document.localize import parse_date
+from polyletter.document.formulas import Lexicon, load_lexicon
+from polyletter.document.letter import TABLE_HEADER, TABLE_ROW, Letter
 from polyletter.errors import InputFormatError
+from polyletter.readers.roles import RawBlock, classify, role_overrides
 from polyletter.store.fileio import read_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -30,26 +35,25 @@ _HARD_BREAK = re.compile(r"( {2,}|\\)$")
 LINE_START_MARKUP = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
 """Prose lines starting like this are written with a backslash in front (CommonMark escape)."""
 _ESCAPED = re.compile(r"^\\(?=#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
 
 
-@dataclass(frozen=True)
-class RawBlock:
-    """A block before it has a role: its lines, their markup, where it starts (1-based)."""
-
-    lines: tuple[str, ...]
-    markers: tuple[str, ...]
-    line_no: int
-    heading: bool = False
-    listing: bool = False
-
-
-def read_master(path: Path, lang: str, *, markup: bool = True) -> Letter:
+def read_master(path: Path, lang: str, *, markup: bool = True, lexicon: Lexicon | None = None) -> Letter:
     text = read_text(path, what="letter")
     meta, body, offset = split_front_matter(text, path)
     raw = split_blocks(body, markup=markup, first_line=offset + 1)
     if not raw:
         raise InputFormatError("letter is empty", path=path, hint="Write the master letter first.")
-    return Letter(blocks=tuple(classify(raw, lang)), lang=lang, meta=meta)
+    overrides = role_overrides(meta, len(raw), path)
+    blocks = classify(raw, lang, lexicon or lexicon_for(path), overrides)
+    return Letter(blocks=tuple(blocks), lang=lang, meta=meta)
+
+
+def lexicon_for(path: Path) -> Lexicon:
+    """The formula lexicon of the workspace a master lives in (``<ws>/translations/<lang>/x.md``)."""
+    root = Path(path).resolve().parent.parent.parent
+    return load_lexicon(root if (root / "polyletter.toml").is_file() else None)
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, int]:
@@ -100,7 +104,9 @@ def split_blocks(text: str, *, markup: bool = True, first_line: int = 1) -> list
 
 
 def _chunk_blocks(chunk: list[str], start: int, markup: bool) -> list[RawBlock]:
-    """One blank-line-separated chunk: a heading line stands alone, list items group."""
+    """One blank-line-separated chunk: a heading line stands alone, list items group, a table is one."""
+    if markup and len(chunk) >= 2 and _TABLE_RULE.match(chunk[1]) and all(map(_TABLE_LINE.match, chunk)):
+        return [_table_block(chunk, start)]
     out: list[RawBlock] = []
     prose: list[str] = []
     prose_start = start
@@ -144,6 +150,14 @@ def _chunk_blocks(chunk: list[str], start: int, markup: bool) -> list[RawBlock]:
     return out
 
 
+def _table_block(chunk: list[str], start: int) -> RawBlock:
+    """A Markdown table: its header row and data rows as lines (cells joined by " | "), rule dropped."""
+    rows = [chunk[0], *chunk[2:]]
+    lines = tuple(" | ".join(cell.strip() for cell in row.strip().strip("|").split("|")) for row in rows)
+    markers = (TABLE_HEADER,) + (TABLE_ROW,) * (len(lines) - 1)
+    return RawBlock(lines, markers, start, table=True)
+
+
 def _strip_break(line: str) -> str:
     return _HARD_BREAK.sub("", line).strip()
 
@@ -162,55 +176,3 @@ def _join_soft_breaks(lines: list[str]) -> list[str]:
     if current:
         joined.append(current)
     return joined
-
-
-def classify(raw: list[RawBlock], lang: str) -> list[Block]:
-    """Give each block of a master its role in a letter, and a stable id (kind-N).
-
-    The order of a letter drives it: a date and address blocks come first, up
-    to the salutation (a short line ending in ',' or ':'); body paragraphs
-    follow, up to the closing (again a short line ending in ','); what comes
-    after the closing is the list of signatories.
-    """
-    kinds: list[BlockKind] = []
-    state = "head"
-    for block in raw:
-        single = len(block.lines) == 1
-        first = block.lines[0]
-        if block.heading:
-            kinds.append(BlockKind.HEADING)
-        elif block.listing:
-            kinds.append(BlockKind.LIST)
-        elif state == "head":
-            if single and parse_date(first, lang):
-                kinds.append(BlockKind.DATE)
-            elif single and _is_short_formula(first):
-                kinds.append(BlockKind.SALUTATION)
-                state = "body"
-            elif single and len(first) > 120:
-                kinds.append(BlockKind.PARAGRAPH)
-                state = "body"
-            else:
-                kinds.append(BlockKind.ADDRESS)
-        elif state == "body":
-            if single and _is_short_formula(first) and kinds[-1] is not BlockKind.SALUTATION:
-                kinds.append(BlockKind.CLOSING)
-                state = "end"
-            else:
-                kinds.append(BlockKind.PARAGRAPH)
-        else:
-            long_prose = single and len(first) > 120
-            kinds.append(BlockKind.PARAGRAPH if long_prose else BlockKind.SIGNATORIES)
-    counters: dict[BlockKind, int] = {}
-    blocks = []
-    for block, kind in zip(raw, kinds, strict=True):
-        counters[kind] = counters.get(kind, 0) + 1
-        blocks.append(
-            Block(f"{kind.value}-{counters[kind]}", kind, block.lines, block.markers, block.line_no)
-        )
-    return blocks
-
-
-def _is_short_formula(line: str) -> bool:
-    """ "Excellency,", "Dear Madam:", "Sincerely," -- the formulas that open and close a letter."""
-    return len(line) <= 60 and line.rstrip().endswith((",", ":", "،")) and "." not in line[:-1]

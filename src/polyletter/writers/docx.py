@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from polyletter.document.languages import is_right_to_left
-from polyletter.document.letter import Block, BlockKind, Letter, Signatory
+from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.ooxml.elements import (
     BORDER_ORDER,
     DOC_DEFAULTS_ORDER,
@@ -62,16 +62,6 @@ BODY_SIZE_PT = 11.0
 COMPLEX_SCRIPT_FONT = "Arial"
 """The ``w:cs`` font of right-to-left runs: Arial carries Arabic and Hebrew on Windows and macOS,
 and LibreOffice maps it (Liberation Sans, else a fontconfig fallback with the script) elsewhere."""
-
-SIGNATORY_HEADERS: dict[str, tuple[str, str]] = {
-    "en": ("Organisation", "Country"),
-    "fr": ("Organisation", "Pays"),
-    "es": ("Organización", "País"),
-    "ar": ("المنظمة", "البلد"),
-    "pt": ("Organização", "País"),
-    "ru": ("Организация", "Страна"),
-}
-"""The header row of the signatories table; other languages fall back to English."""
 
 ORGANISATION_SHARE = 0.64
 """Organisation names are long ("Coordinadora Regional de Investigaciones Económicas y Sociales");
@@ -285,8 +275,13 @@ class _LetterWriter:
         """
         from docx.shared import Emu
 
-        people = [Signatory.parse(line) for block in blocks for line in block.lines if line.strip()]
-        labels = SIGNATORY_HEADERS.get(self.lang.replace("-", "_").split("_")[0], SIGNATORY_HEADERS["en"])
+        people = [
+            Signatory.parse(line, self.lang)
+            for block in blocks
+            for marker, line in zip(block.markers, block.lines, strict=True)
+            if line.strip() and marker != TABLE_HEADER
+        ]
+        labels = _table_labels(blocks, self.lang)
         table = self.document.add_table(rows=len(people) + 1, cols=2)
         total = self._text_width()
         widths = (Emu(int(total * ORGANISATION_SHARE)), Emu(total - int(total * ORGANISATION_SHARE)))
@@ -301,7 +296,7 @@ class _LetterWriter:
                 texts = labels
             else:
                 person = people[number - 1]
-                texts = (person.organisation, person.joiner.join(person.countries))
+                texts = (person.name, person.joiner.join(person.countries))
             for cell, width, text in zip(row.cells, widths, texts, strict=True):
                 cell.width = width
                 paragraph = cell.paragraphs[0]
@@ -422,6 +417,16 @@ class _LetterWriter:
 _NO_LINE = {"val": "nil"}
 _LINE_LIGHT = {"val": "single", "sz": "4", "space": "0", "color": "D9D9D9"}
 _LINE_HEAVY = {"val": "single", "sz": "8", "space": "0", "color": "808080"}
+
+
+def _table_labels(blocks: Sequence[Block], lang: str) -> tuple[str, str]:
+    """The column titles: the letter's own header row where it has one, else the language's."""
+    for block in blocks:
+        for marker, line in zip(block.markers, block.lines, strict=True):
+            if marker == TABLE_HEADER:
+                cells = [cell.strip() for cell in line.split(" | ")]
+                return (cells[0], cells[1] if len(cells) > 1 else "")
+    return signatory_labels(lang)
 
 
 def _groups(blocks: Sequence[Block]) -> Iterator[list[Block]]:

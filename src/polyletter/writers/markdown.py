@@ -7,7 +7,7 @@ Reading what this writes gives the same blocks again.
 
 from __future__ import annotations
 
-from polyletter.document.letter import Block, BlockKind, Letter
+from polyletter.document.letter import TABLE_HEADER, TABLE_ROW, Block, Letter
 from polyletter.readers.markdown import LINE_START_MARKUP
 
 
@@ -23,9 +23,25 @@ def render_markdown(letter: Letter) -> str:
 
 
 def render_block(block: Block) -> str:
-    if block.kind in (BlockKind.LIST, BlockKind.HEADING):
+    if block.markers and block.markers[0] == TABLE_HEADER:
+        return _table(block)
+    if any(block.markers):
         return "\n".join(f"{marker}{line}" for marker, line in zip(block.markers, block.lines, strict=True))
     return "  \n".join(escape_line_start(line) for line in block.lines)
+
+
+def _table(block: Block) -> str:
+    """A table block back as a Markdown table: header row, rule, rows (every row as wide as the header)."""
+    width = len(block.lines[0].split(" | "))
+    rows = []
+    for marker, line in zip(block.markers, block.lines, strict=True):
+        cells = [cell.strip() for cell in line.split(" | ")]
+        cells += [""] * (width - len(cells))
+        rows.append("| " + " | ".join(cells) + " |")
+        if marker == TABLE_HEADER:
+            rows.append("| " + " | ".join("---" for _ in cells) + " |")
+    assert all(m in (TABLE_HEADER, TABLE_ROW) for m in block.markers)
+    return "\n".join(rows)
 
 
 def escape_line_start(line: str) -> str:

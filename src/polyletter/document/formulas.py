@@ -1,0 +1,149 @@
+"""Letter formulas: salutations and closings recognised in a master and rendered in the target.
+
+A machine translation engine renders "Sincerely," word by word ("Sinceramente,");
+a letter deserves the target's own formula ("Atentamente,", "Veuillez agréer,
+…"). The lexicon (``data/formulas.yaml``, documented there with its sources,
+overridable by a workspace's ``formulas.yaml``) lists each formula in every
+language: the reader uses it to recognise the salutation and the closing, the
+translate command to render them, and QA to notice a formula left in the
+source language. A formula the lexicon does not know still gets its role from
+the ``openers`` (the words such formulas start with) and goes to the engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from polyletter.document.languages import base_lang
+from polyletter.errors import InputFormatError
+
+Kind = Literal["salutation", "closing"]
+WORKSPACE_FILE = "formulas.yaml"
+_FINAL = ",:;.،؛!"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula in every language it is known in; the first form of each is the one rendered."""
+
+    kind: Kind
+    id: str
+    forms: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    formulas: tuple[Formula, ...]
+    openers: dict[Kind, dict[str, tuple[str, ...]]]
+
+    def match(self, text: str, lang: str, kind: Kind | None = None) -> Formula | None:
+        """The formula ``text`` is in ``lang`` (any of its forms), or None."""
+        key = _key(text)
+        for formula in self.formulas:
+            if kind is not None and formula.kind != kind:
+                continue
+            for form in formula.forms.get(base_lang(lang), ()):
+                if _pattern(form).fullmatch(key):
+                    return formula
+        return None
+
+    def render(self, formula: Formula, lang: str) -> str | None:
+        """The conventional form of ``formula`` in ``lang``, or None when the lexicon has none."""
+        forms = formula.forms.get(base_lang(lang), ())
+        return forms[0] if forms else None
+
+    def opens(self, text: str, lang: str, kind: Kind) -> bool:
+        """Whether ``text`` starts the way a ``kind`` formula does in ``lang`` ("Dear", "Atentamente")."""
+        key = _key(text)
+        return any(_starts(key, opener) for opener in self.openers.get(kind, {}).get(base_lang(lang), ()))
+
+
+def _starts(key: str, opener: str) -> bool:
+    """``key`` starts with the word ``opener`` (or with the stem, for openers of six letters or more)."""
+    if not key.startswith(opener):
+        return False
+    rest = key[len(opener) :]
+    return not rest or not rest[0].isalnum() or len(opener) >= 6
+
+
+def _key(text: str) -> str:
+    """What matching compares: NFC, casefolded, one space, straight apostrophes, no final punctuation."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    return " ".join(text.split()).casefold().rstrip(_FINAL + " ")
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern(form: str) -> re.Pattern[str]:
+    parts = [re.escape(part.strip()) for part in _key(form).split("{*}")]
+    return re.compile(r"\s*.+?\s*".join(parts))
+
+
+def load_lexicon(workspace_root: Path | None = None) -> Lexicon:
+    """The shipped lexicon, with the workspace's ``formulas.yaml`` entries added or replacing by id."""
+    shipped = _shipped()
+    if workspace_root is None or not (workspace_root / WORKSPACE_FILE).is_file():
+        return shipped
+    return _merge(shipped, _parse(_read(workspace_root / WORKSPACE_FILE), workspace_root / WORKSPACE_FILE))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> Lexicon:
+    data = resources.files("polyletter") / "data" / "formulas.yaml"
+    return _parse(data.read_text(encoding="utf-8"), Path(str(data)))
+
+
+def _read(path: Path) -> str:
+    from polyletter.store.fileio import read_text
+
+    return read_text(path, what="formula lexicon")
+
+
+def _parse(text: str, path: Path) -> Lexicon:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        raise InputFormatError("is not valid YAML", path=path, hint="Fix the formula lexicon.") from None
+    if not isinstance(data, dict):
+        raise InputFormatError("must be a YAML mapping", path=path, hint="See the shipped formulas.yaml.")
+    formulas: list[Formula] = []
+    for section, kind in (("salutations", "salutation"), ("closings", "closing")):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise InputFormatError(f"{section} must map ids to forms", path=path)
+        for formula_id, forms in entries.items():
+            valid = isinstance(forms, dict) and all(
+                isinstance(v, list) and all(isinstance(f, str) and f.strip() for f in v)
+                for v in forms.values()
+            )
+            if not valid:
+                raise InputFormatError(
+                    f"{section}.{formula_id}: give a list of forms per language", path=path
+                )
+            formulas.append(
+                Formula(kind, str(formula_id), {base_lang(k): tuple(v) for k, v in forms.items()})
+            )
+    openers_raw = data.get("openers") or {}
+    openers: dict[Kind, dict[str, tuple[str, ...]]] = {"salutation": {}, "closing": {}}
+    for kind in ("salutation", "closing"):
+        for lang, words in (openers_raw.get(kind) or {}).items():
+            openers[kind][base_lang(lang)] = tuple(_key(word) if word.strip() else word for word in words)
+    return Lexicon(tuple(formulas), openers)
+
+
+def _merge(base: Lexicon, extra: Lexicon) -> Lexicon:
+    replaced = {(f.kind, f.id) for f in extra.formulas}
+    formulas = tuple(f for f in base.formulas if (f.kind, f.id) not in replaced) + extra.formulas
+    openers = {kind: {**base.openers[kind], **extra.openers[kind]} for kind in base.openers}
+    for kind, by_lang in extra.openers.items():
+        for lang, words in by_lang.items():
+            openers[kind][lang] = tuple(dict.fromkeys((*base.openers[kind].get(lang, ()), *words)))
+    return Lexicon(formulas, openers)
