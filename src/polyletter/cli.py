@@ -163,6 +163,35 @@ def check(
 
 
 @app.command()
+def inspect(
+    letter: Annotated[str, typer.Argument(help="Letter name, or a master's path in translations/<lang>/.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the reading as JSON.")] = False,
+) -> None:
+    """How a master was read: each block's number, id, kind and text, and the parsed signatories.
+
+    Correct a wrong role with front matter in the master, e.g. `roles: {3: salutation}`.
+    Python: polyletter.commands.inspect.inspect_letter
+    """
+    from polyletter.commands.inspect import inspect_letter
+
+    with _in_workspace() as ws:
+        reading = inspect_letter(ws, letter)
+    data = reading.to_dict()
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    lines = [f"{data['letter']} ({data['lang']}): {len(data['blocks'])} blocks"]
+    for block in data["blocks"]:
+        mark = "  (set by front matter)" if block.get("set_by") else ""
+        lines.append(f"{block['number']:>3}  {block['id']:<16} {' / '.join(block['lines'])[:100]}{mark}")
+        for signer in block.get("signatories", []):
+            lines.append(f"{'':>5}- {signer['name']}  [{signer['country'] or 'no country'}]")
+    typer.echo("\n".join(lines))
+
+
+@app.command()
 def export(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
     lang: Annotated[str | None, typer.Option("--lang", help="Language version to export.")] = None,

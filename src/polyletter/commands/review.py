@@ -195,7 +195,8 @@ def _status(
         if origin == "machine":
             notes = [f"machine ({prov.get('engine', 'engine unknown')})"]
         elif origin == "locale":
-            notes = ["locale (date or countries from CLDR)"]
+            by_lexicon = prov.get("engine", "").startswith("formulas")
+            notes = ["locale (the formula lexicon)" if by_lexicon else "locale (date or countries from CLDR)"]
         elif origin in ("human", "review"):
             by = prov.get("by", "unknown")
             when = f", {prov['date']}" if prov.get("date") else ""

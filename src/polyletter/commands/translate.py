@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.languages import locale_for
-from polyletter.document.letter import Block, BlockKind, Letter, Signatory
-from polyletter.document.localize import parse_date, render_countries, render_date
+from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
+from polyletter.document.localize import parse_date_line, render_countries, render_date_line
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
 from polyletter.errors import ConfigError
 from polyletter.glossary import Glossary
@@ -102,11 +103,12 @@ def _translate(
     editor = functools.partial(history.editor_of, ws.root)
     versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
     glossary = workspace_glossary(ws)
+    lexicon = load_lexicon(ws.root)
     mt = MachineTranslator(active, TranslationCache(ws.cache_dir), glossary)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
-        entries, pending = _plan_language(master, versions[lang], source, lang)
+        entries, pending = _plan_language(master, versions[lang], source, lang, lexicon)
         plans[lang] = (entries, pending)
         jobs[lang] = (routes[lang], [s.text for p in pending for line in p.sentences for s in line])
     run = mt.run(jobs)
@@ -151,7 +153,7 @@ def _targets(requested: Sequence[str], source: str) -> list[str]:
 
 
 def _plan_language(
-    master: Letter, version: LanguageVersion, source: str, target: str
+    master: Letter, version: LanguageVersion, source: str, target: str, lexicon: Lexicon
 ) -> tuple[dict[str, Entry], list[_Pending]]:
     """Entries that need no engine (reused, dates, signatories), and the blocks that do."""
     entries: dict[str, Entry] = {}
@@ -161,10 +163,11 @@ def _plan_language(
         if previous and previous.reusable_for(block.text):
             entries[block.id] = previous
             continue
-        local = _localize(block, source, target)
+        local = _localize(block, source, target, lexicon)
         if local is not None:
-            provenance = stamp({"origin": "locale", "engine": "cldr"}, local)
-            entries[block.id] = Entry(block.id, block.text, local, False, provenance)
+            text, renderer = local
+            provenance = stamp({"origin": "locale", "engine": renderer}, text)
+            entries[block.id] = Entry(block.id, block.text, text, False, provenance)
             continue
         sentences = [split_sentences(line, source) for line in block.lines]
         pending.append(_Pending(block, sentences, previous))
@@ -205,18 +208,31 @@ def _machine_entry(item: _Pending, text: str, provenance: str, notes: dict[str, 
     return Entry(block.id, block.text, text, False, stamp(fresh, text))
 
 
-def _localize(block: Block, source: str, target: str) -> str | None:
-    """Dates and signatories, rendered without an engine; None for everything else."""
+def _localize(block: Block, source: str, target: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """Blocks rendered without an engine, and what rendered them; None for everything else.
+
+    Dates and signatories' countries come from CLDR (names are kept as
+    written); a salutation or closing the formula lexicon knows becomes the
+    target's conventional formula, since engines translate formulas word by word.
+    """
     if block.kind is BlockKind.DATE:
-        date = parse_date(block.text, source)
-        return render_date(date, target) if date else None
+        line = parse_date_line(block.text, source)
+        return (render_date_line(line, target), "cldr") if line else None
     if block.kind is BlockKind.SIGNATORIES:
         lines = []
-        for line in block.lines:
-            signatory = Signatory.parse(line)
+        for marker, line in zip(block.markers, block.lines, strict=True):
+            if marker == TABLE_HEADER:
+                width = len(line.split(" | "))
+                lines.append(" | ".join(signatory_labels(target)[:width]))
+                continue
+            signatory = Signatory.parse(line, source)
             joined = render_countries(signatory.countries, signatory.joiner, source, target)
             lines.append(signatory.render(joined=joined))
-        return "\n".join(lines)
+        return "\n".join(lines), "cldr"
+    if block.kind in (BlockKind.SALUTATION, BlockKind.CLOSING):
+        formula = lexicon.match(block.text, source, block.kind.value)
+        rendered = lexicon.render(formula, target) if formula else None
+        return (rendered, f"formulas:{formula.id}") if rendered else None
     return None
 
 
