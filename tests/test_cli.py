@@ -160,7 +160,7 @@ def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -
     assert released.returncode == 0 and "polyletter/r2p-2012/v1" in released.stdout
 
     md = root / "translations/es/r2p-2012.md"
-    md.write_text(md.read_text("utf-8").replace("Sinceramente,", "Atentamente,"), encoding="utf-8")
+    md.write_text(md.read_text("utf-8").replace("Atentamente,", "Muy atentamente,"), encoding="utf-8")
     state = json.loads(polyletter("status", "--json", cwd=root).stdout)
     assert [(s["lang"], s["state"]) for s in state] == [("es", "edited")]
 
@@ -169,7 +169,7 @@ def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -
     diffed = polyletter("diff", "r2p-2012", "--lang", "es", "--since", "v1", cwd=root)
     assert diffed.returncode == 0
     assert "1 blocks changed" in diffed.stdout and "human edit" in diffed.stdout
-    assert "[-Sinceramente-]{+Atentamente+}," in diffed.stdout  # plain when piped
+    assert "[-Atentamente-]{+Muy atentamente+}," in diffed.stdout  # plain when piped
     history = polyletter("log", "r2p-2012", "--lang", "es", cwd=root).stdout
     assert "human" in history and "machine" in history
 
@@ -228,7 +228,7 @@ def test_review_round_trip_and_word_import_from_the_command_line(
     document = docx.Document(str(review))
     table = document.tables[0]
     row = next(r for r in table.rows if r.cells[0].text == "salutation-1")
-    row.cells[2].paragraphs[0].runs[0].text = "Excellence,"
+    row.cells[2].paragraphs[0].runs[0].text = "Votre Excellence,"
     for extra in row.cells[2].paragraphs[0].runs[1:]:
         extra.text = ""
     edited = tmp_path / "back-from-dakar.docx"
@@ -238,7 +238,7 @@ def test_review_round_trip_and_word_import_from_the_command_line(
     assert imported.returncode == 0, imported.stderr
     assert "1 blocks changed by Awa Ndiaye" in imported.stdout
     po = (root / "translations/fr/r2p-2012.po").read_text("utf-8")
-    assert 'msgstr "Excellence,"' in po and "origin: review" in po and "by: Awa Ndiaye" in po
+    assert 'msgstr "Votre Excellence,"' in po and "origin: review" in po and "by: Awa Ndiaye" in po
     again = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
     assert again.returncode == 0 and "nothing changed; no commit" in again.stdout
     assert_clean_error(

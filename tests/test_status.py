@@ -95,7 +95,7 @@ def test_a_hand_edit_in_the_markdown_is_edited_and_uncommitted(translated: Works
 def test_a_committed_edit_in_the_po_is_still_edited_until_folded(translated: Workspace, fr_es_models) -> None:
     ws = translated
     po = polib.pofile(str(ws.po_path(LETTER, "fr")))
-    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Excellence,"
+    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Votre Excellence,"
     po.save(str(ws.po_path(LETTER, "fr")))
     git(ws.root, "commit", "-qam", "Poedit fix")
 

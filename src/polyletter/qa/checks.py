@@ -2,10 +2,13 @@
 
 Per language and block: a glossary term whose target form is missing, a
 keep-term altered, numbers that differ, a sentence left untranslated, a
-placeholder that leaked, a suspicious length ratio, an empty translation, and
-entries waiting for review. Signatory lines are checked for numbers and
-placeholders only: organisation names are kept as written on purpose, and
-"Genocide Alert" is a name, not the crime.
+placeholder that leaked, a suspicious length ratio, an empty translation,
+entries waiting for review, a block a reader expects in the target language
+left identical to its source (``identical``), a salutation or closing still
+the source language's formula (``formula``). Signatory lines are checked for
+numbers, placeholders and names (``names``: every signer's name exactly as in
+the master), never for glossary terms: organisation names are kept as
+written on purpose, and "Genocide Alert" is a name, not the crime.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from polyletter.document.letter import BlockKind, Letter
+from polyletter.document.formulas import load_lexicon
+from polyletter.document.letter import TABLE_HEADER, TRANSLATABLE, Block, BlockKind, Letter, Signatory
 from polyletter.document.segment import split_sentences
 from polyletter.glossary import Glossary, check_terms
 from polyletter.glossary.protection import LEFTOVER_BRACKET
@@ -111,8 +115,22 @@ def check_version(
                 f"extra {', '.join(extra)}" if extra else "",
             ]
             add("numbers", "numbers differ: " + "; ".join(p for p in parts if p))
-        if block.kind in (BlockKind.SIGNATORIES, BlockKind.DATE):
+        if block.kind is BlockKind.SIGNATORIES:
+            changed = _changed_names(block, translation, source, target)
+            if changed:
+                add("names", f"signatory names changed: {', '.join(changed)}")
             continue
+        if block.kind is BlockKind.DATE:
+            continue
+        same = translation.strip() == block.text.strip() and re.search(r"[^\W\d_]{3}", translation)
+        if block.kind in TRANSLATABLE and same and source != target:
+            add("identical", f"the translation is the {source} text itself: {_clip(translation)!r}")
+        if block.kind in (BlockKind.SALUTATION, BlockKind.CLOSING):
+            lexicon = load_lexicon()
+            kind = block.kind.value
+            left = lexicon.match(translation, source, kind)
+            if left is not None and lexicon.match(translation, target, kind) is None:
+                add("formula", f"the {kind} is still the {source} formula {_clip(translation)!r}")
         if glossary is not None:
             for term_finding in check_terms(block.text, translation, glossary, source, target):
                 check = "keep-term" if term_finding.kind == "altered" else "glossary"
@@ -124,6 +142,22 @@ def check_version(
         if ratio is not None and not low <= ratio <= high:
             add("length", f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
     return findings
+
+
+def _changed_names(block: Block, translation: str, source: str, target: str) -> list[str]:
+    """Signers of the master whose name is not in the translation exactly as written."""
+    lines = translation.split("\n")
+    markers = block.markers[: len(lines)] + ("",) * max(0, len(lines) - len(block.markers))
+    kept = {s.name for s in _signers(tuple(lines), markers, target)}
+    return [s.name for s in _signers(block.lines, block.markers, source) if s.name not in kept]
+
+
+def _signers(lines: tuple[str, ...], markers: tuple[str, ...], lang: str) -> list[Signatory]:
+    return [
+        Signatory.parse(line, lang)
+        for marker, line in zip(markers, lines, strict=True)
+        if line.strip() and marker != TABLE_HEADER
+    ]
 
 
 def _digits(text: str) -> str:
