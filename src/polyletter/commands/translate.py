@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter.document.formulas import Lexicon, load_lexicon
+from polyletter.document.inline import CODE, Span, parse_inline, relocate, render_inline
 from polyletter.document.languages import locale_for
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.document.localize import parse_date_line, render_countries, render_date_line
@@ -66,11 +67,29 @@ class TranslateResult:
 
 
 @dataclass
+class _Line:
+    """One line of a block on its way to the engine: plain text in sentences, formatting aside."""
+
+    plain: str
+    spans: tuple[Span, ...]
+    sentences: list[Sentence]
+
+    def engine_texts(self) -> list[str]:
+        """What the engine gets for this line: its sentences, and each formatted span's own words.
+
+        A span's words are translated in the same batch so that the span can be
+        found again in the translated line (:func:`polyletter.document.inline.relocate`).
+        """
+        own = [self.plain[s.start : s.end] for s in self.spans if s.style != CODE and s.end > s.start]
+        return [s.text for s in self.sentences] + [text for text in own if text.strip()]
+
+
+@dataclass
 class _Pending:
     """A block waiting for machine translation: its lines cut into sentences."""
 
     block: Block
-    sentences: list[list[Sentence]]
+    lines: list[_Line]
     previous: Entry | None
 
 
@@ -110,7 +129,8 @@ def _translate(
     for lang in langs:
         entries, pending = _plan_language(master, versions[lang], source, lang, lexicon)
         plans[lang] = (entries, pending)
-        jobs[lang] = (routes[lang], [s.text for p in pending for line in p.sentences for s in line])
+        texts = [text for item in pending for line in item.lines for text in line.engine_texts()]
+        jobs[lang] = (routes[lang], texts)
     run = mt.run(jobs)
 
     results: list[LanguageResult] = []
@@ -122,10 +142,14 @@ def _translate(
         result.human_edits = list(versions[lang].folded)
         texts, terms = run.texts[lang], run.terms[lang]
         for item in pending:
-            text = "\n".join(join_sentences(line, [texts[s.text] for s in line]) for line in item.sentences)
-            outcomes = [o for line in item.sentences for s in line for o in terms.get(s.text, [])]
+            lines, lost = zip(*(_translated_line(line, texts) for line in item.lines), strict=True)
+            text = "\n".join(lines)
+            outcomes = [o for line in item.lines for s in line.sentences for o in terms.get(s.text, [])]
             result.term_outcomes += outcomes
-            entry = _machine_entry(item, text, provenance, _term_provenance(glossary, outcomes))
+            notes = _term_provenance(glossary, outcomes)
+            if any(lost):
+                notes["formatting-lost"] = "; ".join(item for line_lost in lost for item in line_lost)
+            entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
         outputs += render_version(ws, master, name, lang, entries)
@@ -169,9 +193,19 @@ def _plan_language(
             provenance = stamp({"origin": "locale", "engine": renderer}, text)
             entries[block.id] = Entry(block.id, block.text, text, False, provenance)
             continue
-        sentences = [split_sentences(line, source) for line in block.lines]
-        pending.append(_Pending(block, sentences, previous))
+        lines = []
+        for line in block.lines:
+            plain, spans = parse_inline(line)
+            lines.append(_Line(plain, spans, split_sentences(plain, source)))
+        pending.append(_Pending(block, lines, previous))
     return entries, pending
+
+
+def _translated_line(line: _Line, texts: dict[str, str]) -> tuple[str, list[str]]:
+    """A translated line with its formatting put back, and the spans that could not be placed."""
+    plain = join_sentences(line.sentences, [texts[s.text] for s in line.sentences])
+    spans, lost = relocate(line.spans, line.plain, plain, texts.get)
+    return render_inline(plain, spans), [f"{s.style} {line.plain[s.start : s.end]!r}" for s in lost]
 
 
 def _term_provenance(glossary: Glossary | None, outcomes: list[TermOutcome]) -> dict[str, str]:

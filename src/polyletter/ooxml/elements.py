@@ -134,6 +134,30 @@ def set_lang(rpr: Any, lang: str) -> None:
     child(rpr, "lang", RPR_ORDER, attrs)
 
 
+def add_hyperlink(paragraph: Any, url: str) -> Any:
+    """An empty ``w:r`` inside a new ``w:hyperlink`` to ``url`` (an external relationship) at the
+    end of ``paragraph``; the caller fills the run. Styled "Hyperlink" where the document has it."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    link.append(run)
+    paragraph._p.append(link)
+    try:
+        paragraph.part.document.styles["Hyperlink"]
+        child(run.get_or_add_rPr(), "rStyle", RPR_ORDER, {"val": "Hyperlink"})
+    except KeyError:
+        rpr = run.get_or_add_rPr()
+        child(rpr, "color", RPR_ORDER, {"val": "0563C1"})
+        child(rpr, "u", RPR_ORDER, {"val": "single"})
+    return run
+
+
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
 

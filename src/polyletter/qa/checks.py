@@ -5,10 +5,11 @@ keep-term altered, numbers that differ, a sentence left untranslated, a
 placeholder that leaked, a suspicious length ratio, an empty translation,
 entries waiting for review, a block a reader expects in the target language
 left identical to its source (``identical``), a salutation or closing still
-the source language's formula (``formula``). Signatory lines are checked for
-numbers, placeholders and names (``names``: every signer's name exactly as in
-the master), never for glossary terms: organisation names are kept as
-written on purpose, and "Genocide Alert" is a name, not the crime.
+the source language's formula (``formula``), bold, italics, code or links of
+the source that the translation lost (``formatting``). Signatory lines are
+checked for numbers, placeholders and names (``names``: every signer's name
+exactly as in the master), never for glossary terms: organisation names are
+kept as written on purpose, and "Genocide Alert" is a name, not the crime.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from polyletter.document.formulas import load_lexicon
+from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, parse_inline
 from polyletter.document.letter import TABLE_HEADER, TRANSLATABLE, Block, BlockKind, Letter, Signatory
 from polyletter.document.segment import split_sentences
 from polyletter.glossary import Glossary, check_terms
@@ -122,6 +124,8 @@ def check_version(
             continue
         if block.kind is BlockKind.DATE:
             continue
+        for problem in _formatting_lost(block.text, translation):
+            add("formatting", problem)
         same = translation.strip() == block.text.strip() and re.search(r"[^\W\d_]{3}", translation)
         if block.kind in TRANSLATABLE and same and source != target:
             add("identical", f"the translation is the {source} text itself: {_clip(translation)!r}")
@@ -142,6 +146,21 @@ def check_version(
         if ratio is not None and not low <= ratio <= high:
             add("length", f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
     return findings
+
+
+def _formatting_lost(source: str, translation: str) -> list[str]:
+    """Links whose URL is gone, and fewer bold, italic or code spans than the source has."""
+    wanted = [span for line in source.split("\n") for span in parse_inline(line)[1]]
+    found = [span for line in translation.split("\n") for span in parse_inline(line)[1]]
+    problems = [
+        f"the link to {url} is missing"
+        for url in sorted({s.target for s in wanted if s.style == LINK} - {s.target for s in found})
+    ]
+    for style, label in ((STRONG, "bold"), (EMPHASIS, "italic"), (CODE, "code")):
+        lost = sum(s.style == style for s in wanted) - sum(s.style == style for s in found)
+        if lost > 0:
+            problems.append(f"{lost} {label} span{'s' if lost > 1 else ''} of the source missing")
+    return problems
 
 
 def _changed_names(block: Block, translation: str, source: str, target: str) -> list[str]:

@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, Span, parse_inline
 from polyletter.document.languages import is_right_to_left
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.ooxml.elements import (
@@ -45,6 +47,7 @@ from polyletter.ooxml.elements import (
     RPR_ORDER,
     TBLPR_ORDER,
     TCPR_ORDER,
+    add_hyperlink,
     child,
     has_right_to_left_text,
     set_lang,
@@ -317,16 +320,42 @@ class _LetterWriter:
     # -- paragraphs, runs, tables -------------------------------------------
 
     def _paragraph(self, lines: Sequence[str], style: str | None = None) -> Paragraph:
-        """A paragraph with one run per line and a line break between them."""
+        """A paragraph with its lines separated by line breaks, inline formatting as Word's own.
+
+        Bold and italics become run properties, a link a real ``w:hyperlink``
+        (external relationship) around its runs, code a monospaced run; HTML
+        spans keep their text without the tags. Nothing is parsed here but the
+        model's inline notation (:mod:`polyletter.document.inline`).
+        """
         paragraph = self.document.add_paragraph(style=style)
         if self.rtl:
             child(paragraph._p.get_or_add_pPr(), "bidi", PPR_ORDER)
         for number, line in enumerate(lines):
-            run = paragraph.add_run(line)
+            plain, spans = parse_inline(line)
+            pieces = _pieces(plain, spans)
+            for text, covering in pieces or [("", ())]:
+                run = self._run(paragraph, text, covering)
             if number < len(lines) - 1:
                 run.add_break()
-            self._tag_run(run, paragraph)
         return paragraph
+
+    def _run(self, paragraph: Paragraph, text: str, covering: Sequence[Span]) -> Run:
+        """One run of a paragraph, formatted by every span over it (in a hyperlink under a link)."""
+        from docx.text.run import Run
+
+        styles = {span.style for span in covering}
+        link = next((span.target for span in reversed(covering) if span.style == LINK), None)
+        if link is not None:
+            run = Run(add_hyperlink(paragraph, link), paragraph)
+            run.text = text
+        else:
+            run = paragraph.add_run(text)
+        run.bold = STRONG in styles or None
+        run.italic = EMPHASIS in styles or None
+        if CODE in styles:
+            run.font.name = "Consolas"
+        self._tag_run(run, paragraph)
+        return run
 
     def _tag_run(self, run: Run, paragraph: Paragraph) -> None:
         """Language on every run; in an RTL letter also the script's font, its size and ``w:rtl``.
@@ -417,6 +446,16 @@ class _LetterWriter:
 _NO_LINE = {"val": "nil"}
 _LINE_LIGHT = {"val": "single", "sz": "4", "space": "0", "color": "D9D9D9"}
 _LINE_HEAVY = {"val": "single", "sz": "8", "space": "0", "color": "808080"}
+
+
+def _pieces(plain: str, spans: Sequence[Span]) -> list[tuple[str, tuple[Span, ...]]]:
+    """The line cut where formatting changes: (text, the spans over it, outermost first)."""
+    cuts = sorted({0, len(plain), *(s.start for s in spans), *(s.end for s in spans)})
+    out = []
+    for start, end in itertools.pairwise(cuts):
+        if start < end:
+            out.append((plain[start:end], tuple(s for s in spans if s.start <= start and end <= s.end)))
+    return out
 
 
 def _table_labels(blocks: Sequence[Block], lang: str) -> tuple[str, str]:
