@@ -90,12 +90,18 @@ def test_every_letter_reads_to_its_expected_roles_and_signatories(path: Path, sp
 
 
 @pytest.mark.parametrize(("path", "spec"), CASES, ids=[p.name for p, _ in CASES])
-def test_every_letter_survives_a_markdown_round_trip(path: Path, spec: dict) -> None:
+def test_every_letter_survives_a_markdown_round_trip(path: Path, spec: dict, tmp_path: Path) -> None:
     letter = read_letter(path, spec.get("source", "en"))
-    again = classify(split_blocks(render_markdown(letter)), letter.lang)
-    assert [(b.kind, b.lines, b.markers) for b in again] == [
+    written = tmp_path / "translations" / letter.lang / f"{path.stem}.md"
+    written.parent.mkdir(parents=True)
+    written.write_bytes(render_markdown(letter).encode("utf-8"))
+    again = read_letter(written, letter.lang)
+    assert [(b.kind, b.lines, b.markers) for b in again.blocks] == [
         (b.kind, b.lines, b.markers) for b in letter.blocks
     ]
+    assert (again.newline, again.bom) == (letter.newline, letter.bom)
+    plain = render_markdown(Letter(letter.blocks, letter.lang))
+    assert classify(split_blocks(plain), letter.lang) == list(letter.blocks)
 
 
 def test_the_corpus_copy_is_in_sync_with_the_shared_corpus() -> None:
@@ -299,3 +305,53 @@ def test_front_matter_roles_that_do_not_fit_are_a_one_line_error(
         polyletter("translate", "odd", "--to", "es", "--engine", "apertium", cwd=workspace.root)
     )
     assert git(workspace.root, "status", "--porcelain") == before
+
+
+@needs_apertium
+def test_translations_of_crlf_and_bom_masters_are_written_in_their_convention(
+    corpus_in_spanish: Workspace,
+) -> None:
+    ws = corpus_in_spanish
+    crlf = ws.md_path("sahel-2023-african-union", "es").read_bytes()
+    assert b"\r\n" in crlf and b"\n" not in crlf.replace(b"\r\n", b"")
+    bom = ws.md_path("ukraine-2022-general-assembly", "es").read_bytes()
+    assert bom.startswith(b"\xef\xbb\xbf") and b"\r\n" not in bom
+    head = git(ws.root, "rev-parse", "HEAD")
+    engine = ApertiumEngine()
+    for name in ("sahel-2023-african-union", "ukraine-2022-general-assembly"):
+        again = translate_letter(ws, name, ["es"], engine=engine)
+        assert again.commit is None and not again.languages[0].human_edits
+    assert engine.calls == [] and git(ws.root, "rev-parse", "HEAD") == head
+
+
+def test_a_word_master_with_a_signatory_table_reads_to_the_same_signatories(tmp_path: Path) -> None:
+    import docx
+
+    from polyletter.readers.docx import read_docx
+
+    markdown = read_letter(DATA / "corpus" / "yemen-2019-european-union.md", "en")
+    document = docx.Document()
+    for block in markdown.blocks:
+        if block.kind is BlockKind.SIGNATORIES:
+            rows = [line.split(" | ") for line in block.lines]
+            table = document.add_table(rows=len(rows), cols=2)
+            for row, cells in zip(table.rows, rows, strict=True):
+                for cell, text in zip(row.cells, cells, strict=True):
+                    cell.paragraphs[0].add_run(text).bold = rows.index(cells) == 0 or None
+        elif block.kind is BlockKind.LIST:
+            for line in block.lines:
+                document.add_paragraph(line, style="List Bullet")
+        elif block.kind is BlockKind.HEADING:
+            document.add_heading(block.text, level=1)
+        else:
+            document.add_paragraph(block.text)
+    path = tmp_path / "yemen.docx"
+    document.save(str(path))
+    word = read_docx(path, "en")
+    assert [b.kind for b in word.blocks] == [b.kind for b in markdown.blocks]
+    assert _signers(word) == _signers(markdown) == [
+        ("Control Arms", ("United States",)),
+        ("Mwatana for Human Rights", ("Yemen",)),
+        ("Saferworld", ("United Kingdom",)),
+        ("Oxfam", ("Kenya",)),
+    ]

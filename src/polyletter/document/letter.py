@@ -92,6 +92,10 @@ class Letter:
     blocks: tuple[Block, ...]
     lang: str
     meta: dict[str, object] = field(default_factory=dict)
+    newline: str = field(default="\n", compare=False)
+    """The master file's line ending ("\r\n" for a CRLF master): its translations are written the same way."""
+    bom: bool = field(default=False, compare=False)
+    """Whether the master file starts with a UTF-8 byte order mark (so do its translations)."""
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:

@@ -27,7 +27,7 @@ from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.letter import TABLE_HEADER, TABLE_ROW, Letter
 from polyletter.errors import InputFormatError
 from polyletter.readers.roles import RawBlock, classify, role_overrides
-from polyletter.store.fileio import read_text
+from polyletter.store.fileio import read_text, text_convention
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+)(.*)$")
@@ -47,7 +47,8 @@ def read_master(path: Path, lang: str, *, markup: bool = True, lexicon: Lexicon 
         raise InputFormatError("letter is empty", path=path, hint="Write the master letter first.")
     overrides = role_overrides(meta, len(raw), path)
     blocks = classify(raw, lang, lexicon or lexicon_for(path), overrides)
-    return Letter(blocks=tuple(blocks), lang=lang, meta=meta)
+    newline, bom = text_convention(path)
+    return Letter(blocks=tuple(blocks), lang=lang, meta=meta, newline=newline, bom=bom)
 
 
 def lexicon_for(path: Path) -> Lexicon:

@@ -171,4 +171,4 @@ def apply_catalog(master: Letter, entries: Mapping[str, Entry], target: str) -> 
             blocks.append(block.with_lines(entry.translation.split("\n")))
         else:
             blocks.append(block)
-    return Letter(blocks=tuple(blocks), lang=target, meta=dict(master.meta))
+    return Letter(tuple(blocks), target, dict(master.meta), master.newline, master.bom)

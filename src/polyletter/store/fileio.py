@@ -52,6 +52,20 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") ->
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def text_convention(path: Path) -> tuple[str, bool]:
+    """How a text file writes itself: its line ending (``"\n"`` or ``"\r\n"``) and whether it has a BOM.
+
+    :func:`read_text` hides both (a master reads the same either way); a file
+    written for that master follows them, so its author's editor sees no change.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return "\n", False
+    return ("\r\n" if b"\r\n" in head else "\n"), head.startswith(b"\xef\xbb\xbf")
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temp file, fsync, rename)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -131,6 +131,8 @@ def _stale_rendering(ws: Workspace, md_path: Path, po_path: Path, md_text: str) 
     """
     try:
         committed_md = history.committed_text(ws.root, md_path)
+        if committed_md is not None:  # compared as read: a CRLF or BOM rendering is no edit
+            committed_md = committed_md.removeprefix("\ufeff").replace("\r\n", "\n")
         committed_po = history.committed_text(ws.root, po_path) if committed_md == md_text else None
     except GitError:
         return False  # no repository (a version read out of history): nothing to compare with

@@ -19,7 +19,10 @@ def render_markdown(letter: Letter) -> str:
         front = yaml.safe_dump(letter.meta, allow_unicode=True, sort_keys=False)
         parts.append(f"---\n{front}---")
     parts.extend(render_block(block) for block in letter.blocks)
-    return "\n\n".join(parts) + "\n"
+    text = "\n\n".join(parts) + "\n"
+    if letter.newline != "\n":
+        text = text.replace("\n", letter.newline)
+    return ("\ufeff" if letter.bom else "") + text
 
 
 def render_block(block: Block) -> str:
