@@ -19,6 +19,8 @@ from polyletter.store.config import Config
 _ENGINES = {
     "argos": "polyletter.mt.engines.argos",
     "apertium": "polyletter.mt.engines.apertium",
+    "apertium-apy": "polyletter.mt.engines.apertium_apy",
+    "libretranslate": "polyletter.mt.engines.libretranslate",
 }
 
 
