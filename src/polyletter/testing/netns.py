@@ -24,14 +24,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
-def _pump(src: socket.socket, dst: socket.socket) -> None:
+def _pump(src: socket.socket, dst: socket.socket, seen: Callable[[bytes], None] | None = None) -> None:
     """Copy bytes until EOF or an error, then close both sides so the peer sees it at once."""
     try:
         while data := src.recv(65536):
+            if seen is not None:
+                seen(data)
             dst.sendall(data)
     except OSError:
         pass
@@ -42,7 +44,12 @@ def _pump(src: socket.socket, dst: socket.socket) -> None:
             sock.close()
 
 
-def _relay(listener: socket.socket, connect: callable, stop: threading.Event) -> None:  # type: ignore[valid-type]
+def _relay(
+    listener: socket.socket,
+    connect: Callable[[], socket.socket],
+    stop: threading.Event,
+    seen: Callable[[bytes], None] | None = None,
+) -> None:
     listener.settimeout(0.2)
     while not stop.is_set():
         try:
@@ -58,8 +65,8 @@ def _relay(listener: socket.socket, connect: callable, stop: threading.Event) ->
         except OSError:
             client.close()  # the server is gone: the client sees the connection dropped
             continue
-        for a, b in ((client, upstream), (upstream, client)):
-            threading.Thread(target=_pump, args=(a, b), daemon=True).start()
+        threading.Thread(target=_pump, args=(client, upstream, seen), daemon=True).start()
+        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
 
 
 def unshare_available() -> str | None:
@@ -76,7 +83,14 @@ def unshare_available() -> str | None:
 class IsolatedServer:
     """A server process in its own network namespace, reachable at :attr:`url` on 127.0.0.1 only."""
 
-    def __init__(self, command: Sequence[str], port: int, ready_path: str = "/", timeout: float = 60) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        port: int,
+        ready_path: str = "/",
+        timeout: float = 60,
+        listen_port: int = 0,
+    ) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="polyletter-netns-"))
         self.sock_path = str(self.tmp / "relay.sock")
         self.log = self.tmp / "server.log"
@@ -103,7 +117,7 @@ class IsolatedServer:
             self.stop()
             raise RuntimeError(f"the isolated server did not start: {self.log.read_text()[-2000:]}")
         self.server_pid = int(line)
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server(("127.0.0.1", listen_port))
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._stop = threading.Event()
@@ -113,7 +127,13 @@ class IsolatedServer:
             unix.connect(self.sock_path)
             return unix
 
-        threading.Thread(target=_relay, args=(self.listener, connect, self._stop), daemon=True).start()
+        self.posts = 0
+        """POST requests relayed to the server (translation requests), for tests that kill it mid-run."""
+
+        def seen(data: bytes) -> None:
+            self.posts += data.count(b"POST /")
+
+        threading.Thread(target=_relay, args=(self.listener, connect, self._stop, seen), daemon=True).start()
         self._wait_ready(ready_path, timeout)
 
     def _wait_ready(self, path: str, timeout: float) -> None:
