@@ -224,14 +224,22 @@ def models_list(
     available: Annotated[
         bool, typer.Option("--available", help="Show what the package index offers.")
     ] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="Another engine's pairs, e.g. a server: libretranslate, apertium-apy.")
+    ] = None,
 ) -> None:
-    """Installed language pairs with their versions (or the index's offer).
+    """Installed language pairs with their versions (or the index's offer, or another engine's pairs).
 
-    Python: polyletter.mt.engines.argos_packages.installed_models / available_models
+    Python: polyletter.mt.engines.argos_packages.installed_models / available_models;
+    polyletter.mt.engines.engine_pairs
     """
     from rich.table import Table
 
     from polyletter.mt.engines import argos_packages as models
+
+    if engine is not None and engine != "argos":
+        _engine_pairs(engine)
+        return
 
     with _errors():
         rows = models.available_models() if available else models.installed_models()
@@ -251,6 +259,30 @@ def models_list(
         )
         return
     console.print(table)
+
+
+def _engine_pairs(name: str) -> None:
+    """``models list --engine NAME``: the pairs an engine (a shared server) offers, per the workspace."""
+    from rich.table import Table
+
+    from polyletter.errors import NotAWorkspaceError
+    from polyletter.mt.engines import engine_pairs
+    from polyletter.store.config import Config
+    from polyletter.store.workspace import Workspace
+
+    with _errors():
+        try:
+            config = Workspace.find().config
+        except NotAWorkspaceError:
+            config = Config()  # outside a workspace: the default URLs
+        rows = engine_pairs(name, config)
+    if not rows:
+        _console().print(f"{name} offers no language pairs")
+        return
+    table = Table("from", "to", "version")
+    for row in rows:
+        table.add_row(*row)
+    _console().print(table)
 
 
 @models_app.command("install")

@@ -51,6 +51,18 @@ class EngineError(PolyletterError):
     """A translation engine failed or lacks the language pair asked for."""
 
 
+class ServerError(EngineError):
+    """A translation server (LibreTranslate, Apertium APy) was unreachable, refused or answered wrongly.
+
+    ``done`` holds what the server did translate before it failed (sentence
+    index -> translation), so the cache keeps it and the re-run sends only the rest.
+    """
+
+    def __init__(self, message: str, *, hint: str = "", done: dict[int, str] | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.done = dict(done or {})
+
+
 class WorkspaceStateError(PolyletterError):
     """The workspace is in a state polyletter must not write over."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from polyletter.errors import EngineError, PolyletterError
+from polyletter.errors import EngineError, PolyletterError, ServerError
 from polyletter.glossary import Glossary
 from polyletter.mt.cache import CacheKey, TranslationCache
 from polyletter.mt.enforce import Prepared, TermEnforcer, TermOutcome
@@ -96,6 +96,11 @@ class MachineTranslator:
             wanted_terms = [spans[t] for t in missing] if any(spans[t] for t in missing) else None
             try:
                 translated = self.engine.translate(source, target, missing, wanted_terms)
+            except ServerError as err:
+                # A server that failed half-way: keep what it did translate, so the re-run sends the rest.
+                partial = ((missing[i], text) for i, text in err.done.items() if i < len(missing))
+                self.cache.store(key, partial)
+                raise
             except PolyletterError:
                 raise
             except Exception as err:  # an engine's own failure (CTranslate2, a subprocess, memory)

@@ -31,6 +31,26 @@ class ArgosSettings:
 
 
 @dataclass(frozen=True)
+class LibreTranslateSettings:
+    """A LibreTranslate server. The API key is read from the variable named here, never stored."""
+
+    url: str = "http://127.0.0.1:5000"
+    api_key_env: str = ""
+    timeout: float = 60.0
+    in_flight: int = 2
+    """Requests sent at once: the server translates each on its own worker."""
+
+
+@dataclass(frozen=True)
+class ApySettings:
+    """An Apertium APy server: one segment per request, so concurrency matters more than batching."""
+
+    url: str = "http://127.0.0.1:2737"
+    timeout: float = 60.0
+    concurrency: int = 4
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "en"
     targets: tuple[str, ...] = ("fr", "es")
@@ -39,6 +59,8 @@ class Config:
     glossaries: tuple[str, ...] = ("glossary/*.yaml",)
     page_size: str = "A4"
     argos: ArgosSettings = field(default_factory=ArgosSettings)
+    libretranslate: LibreTranslateSettings = field(default_factory=LibreTranslateSettings)
+    apertium_apy: ApySettings = field(default_factory=ApySettings)
 
 
 def default_config_text(source: str, targets: list[str]) -> str:
@@ -52,7 +74,7 @@ targets = [{target_list}]      # languages `polyletter translate` produces by de
 glossaries = ["glossary/*.yaml"]
 
 [engine]
-name = "argos"                 # argos (neural, Argos Translate models) or apertium (rule-based)
+name = "argos"                 # argos, apertium, or a shared server: libretranslate, apertium-apy
 pivot = "en"                   # used when no direct model exists for a pair
 
 [engine.argos]
@@ -61,6 +83,15 @@ max_decoding_length = {defaults.max_decoding_length}   # hard cap, in tokens
 length_ratio = {defaults.length_ratio}         # and at most ratio x input tokens + slack
 length_slack = {defaults.length_slack}
 max_batch_tokens = {defaults.max_batch_tokens}
+
+# A translation server the whole team shares (see the README, "Shared translation servers").
+# [engine.libretranslate]
+# url = "http://127.0.0.1:5000"
+# api_key_env = "LT_API_KEY"   # the NAME of the variable holding the key; the key never goes in a file
+# timeout = 60
+# [engine.apertium-apy]
+# url = "http://127.0.0.1:2737"
+# timeout = 60
 
 [export]
 page_size = "A4"               # A4 or Letter
@@ -75,12 +106,15 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"not valid TOML ({err})", path=path) from None
     project = _table(data, "project", path)
     engine = _table(data, "engine", path)
-    argos = _table(engine, "argos", path)
+    argos_settings = _settings(ArgosSettings, engine, "argos", path)
+    libretranslate = _settings(LibreTranslateSettings, engine, "libretranslate", path)
+    apy = _settings(ApySettings, engine, "apertium-apy", path)
+    for table, url in (("libretranslate", libretranslate.url), ("apertium-apy", apy.url)):
+        check_server_url(url, f"[engine.{table}] url", path)
+    for table, settings in (("libretranslate", libretranslate), ("apertium-apy", apy)):
+        if not (isinstance(settings.timeout, (int, float)) and settings.timeout > 0):
+            raise ConfigError(f"[engine.{table}] timeout must be a positive number of seconds", path=path)
     export = _table(data, "export", path)
-    try:
-        argos_settings = ArgosSettings(**{**ArgosSettings().__dict__, **argos})
-    except TypeError as err:
-        raise ConfigError(f"[engine.argos]: {err}", path=path) from None
     targets = project.get("targets", list(Config.targets))
     if isinstance(targets, str):
         targets = [t.strip() for t in targets.split(",") if t.strip()]
@@ -92,7 +126,10 @@ def load_config(path: Path) -> Config:
         glossaries=tuple(project.get("glossaries", Config.glossaries)),
         page_size=str(export.get("page_size", Config.page_size)),
         argos=argos_settings,
+        libretranslate=libretranslate,
+        apertium_apy=apy,
     )
+    _check_engine_names(config.engine, engine, path)
     if config.page_size not in ("A4", "Letter"):
         raise ConfigError(f"[export] page_size must be A4 or Letter, not {config.page_size!r}", path=path)
     return config
@@ -103,3 +140,47 @@ def _table(data: dict, key: str, path: Path) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"[{key}] must be a table", path=path)
     return value
+
+
+def _settings(cls, engine: dict, key: str, path: Path):
+    """``[engine.KEY]`` as a ``cls``; an unknown or mistyped setting names the table."""
+    table = _table(engine, key, path)
+    try:
+        return cls(**{**cls().__dict__, **table})
+    except TypeError as err:
+        raise ConfigError(f"[engine.{key}]: {err}", path=path) from None
+
+
+def check_server_url(url: object, what: str, path: Path | None = None) -> str:
+    """A translation server's base URL must be ``http://`` or ``https://`` with a host.
+
+    Anything else (``ftp://``, a bare host name, ``file:``) would fail later with
+    a confusing transport error, or worse, talk to something that is not a server.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{what} must be an http:// or https:// URL with a host, not {url!r}",
+            path=path,
+            hint='Write it like url = "http://127.0.0.1:5000".',
+        )
+    return url
+
+
+def _check_engine_names(name: str, engine: dict, path: Path) -> None:
+    """``[engine] name`` and every ``[engine.X]`` table must name a registered engine.
+
+    Checked when the file is read, so a typo (``libretranslat``) stops every
+    command with the file named, instead of a run silently using defaults.
+    """
+    from polyletter.mt.engines import engine_names
+
+    known = engine_names()
+    tables = [key for key, value in engine.items() if isinstance(value, dict)]
+    for what, value in [("[engine] name", name), *((f"[engine.{t}]", t) for t in tables)]:
+        if value not in known:
+            raise ConfigError(
+                f"{what}: unknown engine {value!r}", path=path, hint=f"Choose one of: {', '.join(known)}."
+            )

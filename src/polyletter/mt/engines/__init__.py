@@ -19,6 +19,8 @@ from polyletter.store.config import Config
 _ENGINES = {
     "argos": "polyletter.mt.engines.argos",
     "apertium": "polyletter.mt.engines.apertium",
+    "apertium-apy": "polyletter.mt.engines.apertium_apy",
+    "libretranslate": "polyletter.mt.engines.libretranslate",
 }
 
 
@@ -45,3 +47,14 @@ def placeholder_patterns() -> tuple[re.Pattern[str], ...]:
     """The placeholder shapes of every registered engine, for QA to find any that leaked."""
     found = (getattr(_module(name), "PLACEHOLDER_RE", None) for name in engine_names())
     return tuple(pattern for pattern in found if pattern is not None)
+
+
+def engine_pairs(name: str, config: Config) -> list[tuple[str, str, str]]:
+    """``(source, target, version)`` for every pair the named engine offers (a server: what it has now)."""
+    engine = get_engine(name, config)
+    try:
+        return [(a, b, engine.version(a, b)) for a, b in sorted(engine.pairs())]
+    finally:
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()
