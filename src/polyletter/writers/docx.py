@@ -240,7 +240,7 @@ class _LetterWriter:
                 self.block(first)
 
     def block(self, block: Block) -> None:
-        """Date, address, salutation, paragraph or closing: one paragraph, lines as breaks."""
+        """Every block but headings, lists and signatories: one paragraph, its lines as breaks."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         paragraph = self._paragraph(block.lines)
@@ -252,8 +252,12 @@ class _LetterWriter:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         elif block.kind in (BlockKind.SALUTATION, BlockKind.CLOSING):
             paragraph.paragraph_format.keep_with_next = True
-        # address, salutation, closing: the start of the line, which is the
-        # paragraph's default (left, or right in a bidi paragraph).
+        elif block.kind is BlockKind.SUBJECT:
+            paragraph.paragraph_format.keep_with_next = True
+            for run in paragraph.runs:
+                run.bold = True  # "Re: ..." stands out, as a secretariat sets it
+        # address, salutation, closing, postscript: the start of the line, which
+        # is the paragraph's default (left, or right in a bidi paragraph).
 
     def heading(self, block: Block) -> None:
         level = max(1, min(9, block.markers[0].count("#") or 1))
