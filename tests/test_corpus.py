@@ -19,10 +19,11 @@ import pytest
 import yaml
 
 from polyletter.commands.check import check_letter
-from polyletter.commands.inspect import inspect_letter, signatories
+from polyletter.commands.inspect import inspect_letter
 from polyletter.commands.translate import translate_letter
 from polyletter.document.formulas import load_lexicon
-from polyletter.document.letter import BlockKind, Letter
+from polyletter.document.inline import plain_text
+from polyletter.document.letter import BlockKind, Letter, parse_signatories
 from polyletter.document.localize import parse_date_line
 from polyletter.mt.engines.apertium import ApertiumEngine
 from polyletter.readers import read_letter
@@ -71,7 +72,7 @@ def _signers(letter: Letter) -> list[tuple[str, tuple[str, ...]]]:
         (s.name, s.countries)
         for block in letter.blocks
         if block.kind is BlockKind.SIGNATORIES
-        for s in signatories(block.lines, block.markers, letter.lang)
+        for s in parse_signatories(block.lines, block.markers, letter.lang)
     ]
 
 
@@ -84,7 +85,7 @@ def test_every_letter_reads_to_its_expected_roles_and_signatories(path: Path, sp
         assert signer in found
     dates = [b for b in letter.blocks if b.kind is BlockKind.DATE]
     if spec.get("date"):
-        line = parse_date_line(dates[0].text, letter.lang)
+        line = parse_date_line(plain_text(dates[0].text), letter.lang)
         assert line is not None and line.date == dt.date.fromisoformat(str(spec["date"]))
         assert line.place == (spec.get("place") or "")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from polyletter.document.languages import normalise_lang
-from polyletter.document.letter import TABLE_HEADER, BlockKind, Letter, Signatory
+from polyletter.document.letter import BlockKind, Letter, parse_signatories
 from polyletter.errors import LetterNotFoundError
 from polyletter.readers import read_letter
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
@@ -49,19 +49,10 @@ class Reading:
                         "country": s.joiner.join(s.countries) if s.countries else None,
                         "countries": list(s.countries),
                     }
-                    for s in signatories(block.lines, block.markers, self.letter.lang)
+                    for s in parse_signatories(block.lines, block.markers, self.letter.lang)
                 ]
             blocks.append(item)
         return {"letter": self.name, "lang": self.letter.lang, "path": str(self.path), "blocks": blocks}
-
-
-def signatories(lines: tuple[str, ...], markers: tuple[str, ...], lang: str) -> list[Signatory]:
-    """The parsed signers of a signatories block (a table's header row is not a signer)."""
-    return [
-        Signatory.parse(line, lang)
-        for marker, line in zip(markers, lines, strict=True)
-        if line.strip() and marker != TABLE_HEADER
-    ]
 
 
 def inspect_letter(ws: Workspace, letter: str) -> Reading:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polyletter.document.formulas import Lexicon, load_lexicon
-from polyletter.document.inline import CODE, Span, parse_inline, relocate, render_inline
+from polyletter.document.inline import CODE, Span, parse_inline, plain_text, relocate, render_inline
 from polyletter.document.languages import locale_for
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.document.localize import parse_date_line, render_countries, render_date_line
@@ -250,7 +250,7 @@ def _localize(block: Block, source: str, target: str, lexicon: Lexicon) -> tuple
     target's conventional formula, since engines translate formulas word by word.
     """
     if block.kind is BlockKind.DATE:
-        line = parse_date_line(block.text, source)
+        line = parse_date_line(plain_text(block.text), source)
         return (render_date_line(line, target), "cldr") if line else None
     if block.kind is BlockKind.SIGNATORIES:
         lines = []

@@ -123,7 +123,10 @@ class Signatory:
     """How the countries were joined (", " or " and " in the master's language)."""
     shape: str = "plain"
     separator: str = ""
-    """What stood between name and countries (" – ", ", ", ...), for shapes dash and comma."""
+    """What stood between name and countries (" – ", ", ", ...) for shapes dash and comma; in a
+    parenthesis, what came before the countries ("DefendDefenders, " in "X (DefendDefenders, Uganda)")."""
+    lead: str = ""
+    """The words before the parenthesis, when ``name`` also holds words from inside it."""
 
     @property
     def organisation(self) -> str:
@@ -145,8 +148,19 @@ class Signatory:
             return cls(cells[0], countries, joiner, "cells")
         match = _PARENTHESIS.match(line)
         if match:
+            org = match["org"].strip()
             countries, joiner = _split_countries(match["countries"], lang)
-            return cls(match["org"].strip(), countries, joiner, "paren")
+            known = [_is_country(c, lang) for c in countries]
+            if all(known) or (not any(known) and all(map(_looks_like_place, countries))):
+                return cls(org, countries, joiner, "paren")
+            if known[-1]:  # "Name (Organisation, Country)": the organisation is part of the name
+                first = len(known) - next(i for i, k in enumerate(reversed(known)) if not k)
+                inner = match["countries"]
+                cut = inner.index(countries[first], len(", ".join(countries[:first])))
+                prefix = inner[:cut]
+                name = f"{org}, {prefix.strip().rstrip(',').strip()}"
+                return cls(name, countries[first:], joiner, "paren", prefix, org)
+            return cls(line, (), ", ", "plain")
         for shape, pattern in (("dash", _DASH), ("comma", _COMMA)):
             match = pattern.match(line)
             if match:
@@ -164,7 +178,7 @@ class Signatory:
             return f"{self.name} | {inside}"
         if self.shape in ("dash", "comma"):
             return f"{self.name}{self.separator}{inside}"
-        return f"{self.name} ({inside})"
+        return f"{self.lead or self.name} ({self.separator if self.lead else ''}{inside})"
 
 
 _PARENTHESIS = re.compile(r"^(?P<org>.+?)\s*\((?P<countries>[^()]+)\)\s*$")
@@ -181,6 +195,58 @@ def _split_countries(text: str, lang: str) -> tuple[tuple[str, ...], str]:
     joiner = f" {conjunction[1]} " if conjunction and "," not in text else ", "
     parts = re.split(rf",\s*|\s+(?:{alternation})\s+", text)
     return tuple(p.strip() for p in parts if p.strip()), joiner
+
+
+def _looks_like_place(text: str) -> bool:
+    """A name CLDR may not know but that reads as a country or region ("Myanmar", "Kurdistan")."""
+    words = text.split()
+    return (
+        0 < len(words) <= 4
+        and all(w[:1].isupper() or (w.islower() and len(w) <= 3) for w in words)
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+_TITLES = frozenset({
+    "director", "directora", "directeur", "directrice", "diretor", "diretora", "executive",
+    "president", "présidente", "président", "presidenta", "presidente", "chair", "chairperson",
+    "chairman", "chairwoman", "coordinator", "coordinatrice", "coordinateur", "coordinador",
+    "coordinadora", "coordenador", "coordenadora", "secretary", "secrétaire", "secretario",
+    "secretaria", "secretário", "secretária", "head", "founder", "co-founder", "cofounder", "manager",
+    "officer", "adviser", "advisor", "representative", "représentant", "représentante",
+    "representante", "ambassador", "ambassadeur", "embajador", "embajadora", "embaixador", "professor",
+    "professeur", "profesor", "profesora", "dr.", "dr", "prof.", "prof",
+})  # fmt: skip
+"""Words that start a signer's title line ("Executive Director", "Président, Ligue Iteka")."""
+_TITLE_QUALIFIERS = frozenset({"senior", "deputy", "acting", "interim", "general", "programme", "vice"})
+
+
+def parse_signatories(lines: tuple[str, ...], markers: tuple[str, ...], lang: str) -> list[Signatory]:
+    """The signers of a signatories block, one per line, or one per block for a person written on
+    several lines (name, then title, then organisation) with no country; a table's header row is
+    not a signer. Formatting is not part of a name."""
+    from polyletter.document.inline import plain_text
+
+    rows = [
+        plain_text(line).strip()
+        for marker, line in zip(markers, lines, strict=True)
+        if line.strip() and marker != TABLE_HEADER
+    ]
+    if len(rows) > 1 and rows[0].endswith(":"):
+        rows = rows[1:]  # "Signatories:" / "On behalf of:" heads the list, it signs nothing
+    signers = [Signatory.parse(row, lang) for row in rows]
+    person = 2 <= len(rows) <= 4 and not any(s.countries for s in signers) and not any(markers)
+    if person and "," not in rows[0] and _starts_with_title(rows[1]):
+        return [Signatory(", ".join(rows), (), ", ", "plain")]
+    return signers
+
+
+def _starts_with_title(line: str) -> bool:
+    """ "Executive Director", "Président, Ligue Iteka", "Senior Programme Officer": a title line."""
+    words = [w.casefold() for w in line.replace(",", " ").split()]
+    while words and words[0] in _TITLE_QUALIFIERS:
+        words = words[1:]
+    return bool(words) and words[0] in _TITLES
 
 
 def _is_country(name: str, lang: str) -> bool:

@@ -131,6 +131,8 @@ def country_name(code: str, lang: str) -> str | None:
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DATE_LABEL = re.compile(r"^(date|dated|fecha|data|datum|le|on)\s*:\s*", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=16)
@@ -152,7 +154,14 @@ def parse_date(text: str, lang: str) -> dt.date | None:
     iso = _ISO_DATE.match(text)
     if iso:
         return _date(int(iso[1]), int(iso[2]), int(iso[3]))
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        first, second, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
+        month_first = locale_for(lang).date_formats["short"].pattern.lstrip().startswith("M")
+        return _date(year, first, second) if month_first else _date(year, second, first)
     words = [w for w in re.split(r"[\s,.]+", _fold(text)) if w and w not in {"de", "del", "of", "the"}]
+    if len(words) == 4 and _fold(words[0]) in _weekdays(lang):
+        words = words[1:]  # "Thursday 3 May 2018"
     if len(words) != 3:
         return None
     months = _month_numbers(lang)
@@ -180,12 +189,12 @@ class DateLine:
 
 
 _PLACE = re.compile(r"^(?P<place>[^\d,\u060c]{2,40})[,\u060c]\s+(?P<rest>.+)$")
-_DATE_ARTICLES = ("le ", "el ", "em ", "on ", "den ", "am ")
+_DATE_ARTICLES = ("le ", "el ", "em ", "on ", "den ", "am ", "a ", "ce ")
 
 
 def parse_date_line(text: str, lang: str) -> DateLine | None:
     """A date, or a place then a date: "Yaoundé, le 3 septembre 2020", "Addis Ababa, 14 February 2023"."""
-    text = text.strip()
+    text = _DATE_LABEL.sub("", text.strip())
     date = parse_date(text, lang)
     if date is not None:
         return DateLine(date)
@@ -199,7 +208,20 @@ def parse_date_line(text: str, lang: str) -> DateLine | None:
             rest = rest[len(article) :]
             break
     date = parse_date(rest, lang)
-    return DateLine(date, match["place"].strip()) if date is not None else None
+    if date is None:
+        return None
+    place = match["place"].strip()
+    if _fold(place) in _weekdays(lang):
+        return DateLine(date)  # "Thursday, 3 May 2018": a weekday, not a place
+    return DateLine(date, place)
+
+
+@functools.lru_cache(maxsize=16)
+def _weekdays(lang: str) -> frozenset[str]:
+    days = locale_for(lang).days
+    return frozenset(
+        _fold(name) for context in days.values() for width in context.values() for name in width.values()
+    )
 
 
 _PLACE_PATTERNS = {"fr": "{place}, le {date}", "ar": "{place}، {date}"}

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from polyletter.document.formulas import load_lexicon
 from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, parse_inline
-from polyletter.document.letter import TABLE_HEADER, TRANSLATABLE, Block, BlockKind, Letter, Signatory
+from polyletter.document.letter import TRANSLATABLE, Block, BlockKind, Letter, parse_signatories
 from polyletter.document.segment import split_sentences
 from polyletter.glossary import Glossary, check_terms
 from polyletter.glossary.protection import LEFTOVER_BRACKET
@@ -167,16 +167,8 @@ def _changed_names(block: Block, translation: str, source: str, target: str) -> 
     """Signers of the master whose name is not in the translation exactly as written."""
     lines = translation.split("\n")
     markers = block.markers[: len(lines)] + ("",) * max(0, len(lines) - len(block.markers))
-    kept = {s.name for s in _signers(tuple(lines), markers, target)}
-    return [s.name for s in _signers(block.lines, block.markers, source) if s.name not in kept]
-
-
-def _signers(lines: tuple[str, ...], markers: tuple[str, ...], lang: str) -> list[Signatory]:
-    return [
-        Signatory.parse(line, lang)
-        for marker, line in zip(markers, lines, strict=True)
-        if line.strip() and marker != TABLE_HEADER
-    ]
+    kept = {s.name for s in parse_signatories(tuple(lines), markers, target)}
+    return [s.name for s in parse_signatories(block.lines, block.markers, source) if s.name not in kept]
 
 
 def _digits(text: str) -> str:

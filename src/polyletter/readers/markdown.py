@@ -35,6 +35,10 @@ _HARD_BREAK = re.compile(r"( {2,}|\\)$")
 LINE_START_MARKUP = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
 """Prose lines starting like this are written with a backslash in front (CommonMark escape)."""
 _ESCAPED = re.compile(r"^\\(?=#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+PLAIN_WRAP = 50
+"""In plain text a line shorter than this, or ending in ")", ":" or ";", ends with a hard break (an
+address, a list of signers); longer lines are wrapped prose and join the next."""
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|(\s*:?-{3,}:?\s*\|)+\s*$")
 
@@ -88,7 +92,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
 
 
 def split_blocks(text: str, *, markup: bool = True, first_line: int = 1) -> list[RawBlock]:
-    """Cut text into raw blocks at blank lines; headings and list items get their own markup."""
+    """Cut text into raw blocks at blank lines; headings and list items get their own markup.
+
+    HTML comments are not content: they are blanked out before the text is
+    cut (a comment on a line of its own separates blocks), so they are never
+    translated, exported or sent to an engine.
+    """
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     blocks: list[RawBlock] = []
     chunk: list[str] = []
     start = first_line
@@ -99,7 +109,7 @@ def split_blocks(text: str, *, markup: bool = True, first_line: int = 1) -> list
             chunk.append(line)
             continue
         if chunk:
-            blocks.extend(_chunk_blocks(chunk, start, markup))
+            blocks.extend(_chunk_blocks(chunk if markup else _plain_breaks(chunk), start, markup))
             chunk = []
     return blocks
 
@@ -157,6 +167,17 @@ def _table_block(chunk: list[str], start: int) -> RawBlock:
     lines = tuple(" | ".join(cell.strip() for cell in row.strip().strip("|").split("|")) for row in rows)
     markers = (TABLE_HEADER,) + (TABLE_ROW,) * (len(lines) - 1)
     return RawBlock(lines, markers, start, table=True)
+
+
+def _plain_breaks(chunk: list[str]) -> list[str]:
+    """Plain text has no break markup: mark the breaks a reader sees (short lines, ")" ":" ";" ends)."""
+    out = []
+    for number, line in enumerate(chunk):
+        stripped = line.rstrip()
+        last = number == len(chunk) - 1
+        hard = not last and (len(stripped) < PLAIN_WRAP or stripped.endswith((")", ":", ";")))
+        out.append(stripped + "  " if hard and not _HARD_BREAK.search(line) else line)
+    return out
 
 
 def _strip_break(line: str) -> str:

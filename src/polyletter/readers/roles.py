@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polyletter.document.formulas import Lexicon, load_lexicon
+from polyletter.document.inline import plain_text
 from polyletter.document.letter import Block, BlockKind, Signatory
 from polyletter.document.localize import parse_date_line
 from polyletter.errors import InputFormatError
@@ -54,6 +55,13 @@ _SUBJECT_HEADER = re.compile(
 )
 _POSTSCRIPT = re.compile(r"^(p\.\s?-?s\.|ps\s*:|p\.p\.s\.|pps\s*:)", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", "…", "。")
+_FOOTNOTE = re.compile(r"^(\[\d+\]|\^\d+|\d+\)\s+[A-Z]/)")
+_TABLE_TITLES = {
+    "organisation", "organisations", "organization", "organizations", "organisme", "organismes",
+    "organización", "organizaciones", "organização", "organizações", "name", "names", "nom", "noms",
+    "nombre", "nome", "signatory", "signatories", "signataire", "signataires", "firmante", "firmantes",
+    "signatário", "signatários", "country", "countries", "pays", "país", "países", "المنظمة", "البلد",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -134,9 +142,15 @@ def _roles(raw: Sequence[RawBlock], lang: str, lexicon: Lexicon) -> list[BlockKi
     if closing is None:
         closing = _closing_before_signatures(raw, body_start, lang)
     kinds: list[BlockKind] = []
+    annex = False
     for i, block in enumerate(raw):
         if block.heading:
+            # a heading after the signatures opens an annex ("Annex", "Background"); one between the
+            # closing and the signers ("Organizaciones firmantes") does not
+            annex = closing is not None and i > closing and BlockKind.SIGNATORIES in kinds
             kinds.append(BlockKind.HEADING)
+        elif annex:
+            kinds.append(BlockKind.LIST if block.listing else BlockKind.PARAGRAPH)
         elif salutation is not None and i == salutation:
             kinds.append(BlockKind.SALUTATION)
         elif closing is not None and i == closing:
@@ -151,7 +165,8 @@ def _roles(raw: Sequence[RawBlock], lang: str, lexicon: Lexicon) -> list[BlockKi
 
 
 def _first(block: RawBlock) -> str:
-    return block.lines[0].strip()
+    """The first line as a reader sees it: formatting (``**Re: ...**``) is not evidence."""
+    return plain_text(block.lines[0]).strip()
 
 
 def _single(block: RawBlock) -> bool:
@@ -162,8 +177,10 @@ def _is_prose(block: RawBlock) -> bool:
     """A paragraph by its looks: a long line that ends like a sentence, or several sentences."""
     if block.heading or block.listing or block.table:
         return False
-    text = " ".join(block.lines)
-    return len(block.lines) == 1 and len(text) > MAX_PROSE_LINE and text.rstrip().endswith(_SENTENCE_END)
+    text = plain_text(" ".join(block.lines)).rstrip()
+    if len(block.lines) != 1 or not text.endswith(_SENTENCE_END):
+        return False
+    return len(text) > MAX_PROSE_LINE or len(text.split()) >= 8
 
 
 def _is_salutation(block: RawBlock, lang: str, lexicon: Lexicon) -> bool:
@@ -233,6 +250,8 @@ def _head_role(block: RawBlock, lang: str) -> BlockKind:
 def _body_role(block: RawBlock) -> BlockKind:
     if block.listing:
         return BlockKind.LIST
+    if _single(block) and _header(_first(block)) is BlockKind.SUBJECT:
+        return BlockKind.SUBJECT  # "Subject: ..." right after the salutation
     return BlockKind.PARAGRAPH
 
 
@@ -242,6 +261,10 @@ def _tail_role(block: RawBlock, lang: str) -> BlockKind:
         return BlockKind.POSTSCRIPT
     if not block.table and _header(line) is BlockKind.ADDRESS:
         return BlockKind.ADDRESS  # "cc:" after the signatures
+    if _single(block) and line.endswith(":") and len(line) <= 60:
+        return BlockKind.PARAGRAPH  # "On behalf of:", "Signatories:": words to translate, not a signer
+    if _FOOTNOTE.match(line):
+        return BlockKind.PARAGRAPH
     if block.table or block.listing or _looks_signed(block, lang):
         return BlockKind.SIGNATORIES
     return BlockKind.PARAGRAPH if _is_prose(block) else BlockKind.SIGNATORIES
@@ -250,7 +273,7 @@ def _tail_role(block: RawBlock, lang: str) -> BlockKind:
 def _looks_signed(block: RawBlock, lang: str) -> bool:
     """Every line a signatory: a table row, a country in parentheses or after a separator, or a short name."""
     if block.table:
-        return True
+        return _signatory_table(block, lang)
     if block.heading or _is_prose(block):
         return False
     for line in block.lines:
@@ -258,3 +281,18 @@ def _looks_signed(block: RawBlock, lang: str) -> bool:
         if not signatory.countries and (len(line) > MAX_PROSE_LINE or line.rstrip().endswith(_SENTENCE_END)):
             return False
     return True
+
+
+def _signatory_table(block: RawBlock, lang: str) -> bool:
+    """A table of signers: its header names organisations or countries, or its rows have countries."""
+    header = [cell.strip().casefold() for cell in plain_text(block.lines[0]).split(" | ")]
+    if any(cell in _TABLE_TITLES for cell in header):
+        return True
+    rows = [Signatory.parse(plain_text(line), lang) for line in block.lines[1:]]
+    return bool(rows) and all(row.countries and _known(row.countries, lang) for row in rows)
+
+
+def _known(countries: tuple[str, ...], lang: str) -> bool:
+    from polyletter.document.localize import country_code
+
+    return all(country_code(c, lang) or country_code(c, "en") for c in countries)

@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any
 
 from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, Span, parse_inline
 from polyletter.document.languages import is_right_to_left
-from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
+from polyletter.document.letter import (
+    TABLE_HEADER,
+    Block,
+    BlockKind,
+    Letter,
+    parse_signatories,
+    signatory_labels,
+)
 from polyletter.ooxml.elements import (
     BORDER_ORDER,
     DOC_DEFAULTS_ORDER,
@@ -283,10 +290,7 @@ class _LetterWriter:
         from docx.shared import Emu
 
         people = [
-            Signatory.parse(line, self.lang)
-            for block in blocks
-            for marker, line in zip(block.markers, block.lines, strict=True)
-            if line.strip() and marker != TABLE_HEADER
+            person for block in blocks for person in parse_signatories(block.lines, block.markers, self.lang)
         ]
         labels = _table_labels(blocks, self.lang)
         table = self.document.add_table(rows=len(people) + 1, cols=2)
