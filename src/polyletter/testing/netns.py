@@ -16,6 +16,7 @@ SOCKET to ``127.0.0.1:PORT`` until COMMAND exits.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import socket
@@ -80,6 +81,19 @@ def unshare_available() -> str | None:
     return None
 
 
+def _listen(port: int, patience: float = 10.0) -> socket.socket:
+    """A loopback listener on ``port`` (0: any); a port just given up by a stopped relay may take a
+    moment to be free again, so EADDRINUSE is retried for a while rather than failing the test."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return socket.create_server(("127.0.0.1", port))
+        except OSError as err:
+            if err.errno != errno.EADDRINUSE or port == 0 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class IsolatedServer:
     """A server process in its own network namespace, reachable at :attr:`url` on 127.0.0.1 only."""
 
@@ -117,7 +131,7 @@ class IsolatedServer:
             self.stop()
             raise RuntimeError(f"the isolated server did not start: {self.log.read_text()[-2000:]}")
         self.server_pid = int(line)
-        self.listener = socket.create_server(("127.0.0.1", listen_port))
+        self.listener = _listen(listen_port)
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._stop = threading.Event()
