@@ -95,11 +95,11 @@ def _salutation(root: Path) -> str:
 
     path = root / "translations/fr/r2p-2012.po"
     po = polib.pofile(str(path))
-    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Excellence,"
+    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Son Excellence,"
     po.save(str(path))
     git(root, "commit", "-qam", "salutation")
-    assert 'msgstr "Excellence,"' in path.read_text("utf-8")
-    return 'msgstr "Excellence,"'
+    assert 'msgstr "Son Excellence,"' in path.read_text("utf-8")
+    return 'msgstr "Son Excellence,"'
 
 
 def _merge_in_progress(root: Path, scratch: Path) -> list[str]:

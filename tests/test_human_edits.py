@@ -65,7 +65,7 @@ def test_an_edit_in_the_po_is_recorded_as_human(translated: Workspace) -> None:
     ws = translated
     po_path = ws.root / "translations/fr/r2p-2012.po"
     po = polib.pofile(str(po_path))
-    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Excellence,"
+    next(e for e in po if e.msgctxt == "salutation-1").msgstr = "Votre Excellence,"
     po.save(str(po_path))
 
     engine = ArgosEngine()
@@ -73,9 +73,9 @@ def test_an_edit_in_the_po_is_recorded_as_human(translated: Workspace) -> None:
 
     assert engine.calls == []
     entry = _entry(ws, "salutation-1")
-    assert entry.msgstr == "Excellence,"
+    assert entry.msgstr == "Votre Excellence,"
     assert "origin: human" in entry.tcomment
-    assert "\n\nExcellence,\n\n" in (ws.root / "translations/fr/r2p-2012.md").read_text("utf-8")
+    assert "\n\nVotre Excellence,\n\n" in (ws.root / "translations/fr/r2p-2012.md").read_text("utf-8")
 
 
 def test_a_committed_edit_is_credited_to_its_author(translated: Workspace) -> None:

@@ -276,7 +276,7 @@ def test_tracked_changes_are_read_as_accepted(translated: Workspace) -> None:
     insertion.set(qn("w:author"), "Ana")
     new_run = OxmlElement("w:r")
     new_text = OxmlElement("w:t")
-    new_text.text = "Excellence,"
+    new_text.text = "Votre Excellence,"
     new_run.append(new_text)
     insertion.append(new_run)
     paragraph._p.append(insertion)
@@ -285,7 +285,7 @@ def test_tracked_changes_are_read_as_accepted(translated: Workspace) -> None:
     result = import_review(translated, path, reviewer="Ana Partner")
 
     assert result.changed == ["salutation-1"]
-    assert _entry(ws, "fr", "salutation-1").msgstr == "Excellence,"
+    assert _entry(ws, "fr", "salutation-1").msgstr == "Votre Excellence,"
     assert _trailers(ws)["Polyletter-Reviewer"] == "Ana Partner"
     assert git(ws.root, "log", "-1", "--format=%an").strip() == "Jane Translator"  # no email: runner commits
 

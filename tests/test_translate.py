@@ -236,7 +236,7 @@ def test_edits_made_in_the_po_are_kept(workspace: Workspace, fr_es_models: list)
     translate_letter(workspace, "r2p-2012", ["fr"], engine=ArgosEngine())
     po_path = workspace.root / "translations/fr/r2p-2012.po"
     po = polib.pofile(str(po_path))
-    po.find("Excellency,", msgctxt="salutation-1").msgstr = "Excellence,"
+    po.find("Excellency,", msgctxt="salutation-1").msgstr = "Votre Excellence,"
     po.save(str(po_path))
     (workspace.root / "translations/fr/r2p-2012.md").unlink()
 
@@ -244,7 +244,7 @@ def test_edits_made_in_the_po_are_kept(workspace: Workspace, fr_es_models: list)
     translate_letter(workspace, "r2p-2012", ["fr"], engine=engine)
 
     assert engine.calls == []
-    assert "\n\nExcellence,\n\n" in (workspace.root / "translations/fr/r2p-2012.md").read_text("utf-8")
+    assert "\n\nVotre Excellence,\n\n" in (workspace.root / "translations/fr/r2p-2012.md").read_text("utf-8")
 
 
 def test_commit_never_sweeps_up_the_users_other_changes(workspace: Workspace, fr_es_models: list) -> None:
