@@ -144,6 +144,13 @@ def _block_added(root: Path, scratch: Path) -> list[str]:
     return ["translate", "r2p-2012", "--to", "fr"]
 
 
+def _md_without_po(root: Path, scratch: Path) -> list[str]:
+    """A language version's Markdown with no PO, here or in Git: it may hold human text."""
+    _master("orphan", "Dear Excellency,\n\nWe write.\n")(root, scratch)
+    _write(root / "translations/fr/orphan.md", "Excellence,\n\nNous écrivons.\n")
+    return ["translate", "orphan", "--to", "fr"]
+
+
 def _docx(build: Callable[[Path], None], command: str = "review") -> Setup:
     def setup(root: Path, scratch: Path) -> list[str]:
         path = scratch / "partner.docx"
@@ -261,6 +268,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     "detached HEAD": (_detached, "HEAD is detached"),
     "PO that is not a PO": (_po_garbage, "translations/fr/r2p-2012.po: an entry has no msgctxt"),
     "block added by hand": (_block_added, "translations/fr/r2p-2012.md: has 12 blocks"),
+    "Markdown without its PO": (_md_without_po, "translations/fr/orphan.md: has no PO next to it"),
     "settings not TOML": (_config("[project\nsource = 'en'\n"), "polyletter.toml: not valid TOML"),
     "bad page size": (_config("[export]\npage_size = 'A5'\n"), "page_size must be A4 or Letter"),
     "unknown engine": (_args("translate", "r2p-2012", "--engine", "deepl"), "unknown engine 'deepl'"),

@@ -121,6 +121,8 @@ def translate(
             f"{result.letter} ({lang.lang}) {state}: {lang.blocks_translated} blocks translated, "
             f"{lang.blocks_reused} reused ({lang.provenance})"
         )
+        if lang.recovered_from:
+            console.print(f"note: the missing {lang.lang} PO was recovered from {lang.recovered_from[:12]}")
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
     if stats.cache_unavailable:

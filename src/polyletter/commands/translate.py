@@ -52,6 +52,8 @@ class LanguageResult:
     term_outcomes: list[TermOutcome] = field(default_factory=list)
     """What happened to each glossary term the engine was sent."""
     files_written: list[Path] = field(default_factory=list)
+    recovered_from: str | None = None
+    """The commit a missing PO was recovered from (its human translations kept)."""
 
 
 @dataclass
@@ -118,6 +120,7 @@ def _translate(
         provenance = mt.provenance(routes[lang])
         result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
         result.human_edits = list(versions[lang].folded)
+        result.recovered_from = versions[lang].recovered_from
         texts, terms = run.texts[lang], run.terms[lang]
         for item in pending:
             text = "\n".join(join_sentences(line, [texts[s.text] for s in line]) for line in item.sentences)
@@ -244,6 +247,9 @@ def _commit(
     else:
         subject = f"polyletter: fold human edits into {name} ({', '.join(r.lang for r in human)})"
         body = "Corrections made by hand in the PO or Markdown, recorded as human translations."
+    recovered = [f"{r.lang} from {r.recovered_from[:12]}" for r in results if r.recovered_from]
+    if recovered:
+        body += f" Missing PO recovered from Git history ({', '.join(recovered)}), human translations kept."
     marks = [
         (trailers.LETTER, name),
         (trailers.KIND, kinds or "machine"),

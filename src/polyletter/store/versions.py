@@ -53,6 +53,8 @@ class LanguageVersion:
     """Ids of blocks whose human edits were folded in by this load."""
     folded_from: set[str] = field(default_factory=set)
     """Which files held them: "po", "md"."""
+    recovered_from: str | None = None
+    """The commit the PO was recovered from, when the file itself was missing."""
 
 
 def require_version(ws: Workspace, letter: str, lang: str) -> Path:
@@ -75,8 +77,12 @@ def load_version(
     ``editor(path)`` says who edited a file; it is asked only when an edit is found.
     """
     po_path, md_path = ws.po_path(letter, lang), ws.md_path(letter, lang)
-    entries = load_catalog(po_path)
-    version = LanguageVersion(letter, lang, entries)
+    recovered: str | None = None
+    if po_path.exists():
+        entries = load_catalog(po_path)
+    else:
+        entries, recovered = _recover_catalog(ws, po_path, md_path)
+    version = LanguageVersion(letter, lang, entries, recovered_from=recovered)
     today = dt.date.today().isoformat()
 
     md_texts: dict[str, str] = {}
@@ -110,6 +116,33 @@ def load_version(
             version.folded.append(block_id)
             version.folded_from.add("md" if md_edited else "po")
     return version
+
+
+def _recover_catalog(ws: Workspace, po_path: Path, md_path: Path) -> tuple[dict[str, Entry], str | None]:
+    """The entries of a deleted PO, from the newest commit that had it; ``({}, None)`` for a new version.
+
+    A PO deleted by hand (or by a tool) must not turn the human translations it
+    held into a fresh machine translation: the last committed PO is the truth
+    for them, and the ``.md`` edits are folded on top as usual. A ``.md``
+    without any PO, here or in Git, may hold human text nobody can tell apart
+    from a machine one: stop rather than overwrite it.
+    """
+    try:
+        found = history.last_committed_text(ws.root, po_path)
+    except GitError:
+        found = None
+    if found is not None:
+        commit, text = found
+        return parse_catalog(text, po_path), commit
+    if md_path.exists():
+        raise WorkspaceStateError(
+            f"has no PO next to it ({ws.rel(po_path)} is missing and not in Git history), "
+            "so its translations cannot be told apart from human ones",
+            path=ws.rel(md_path),
+            hint=f"Restore the PO (`git checkout -- {ws.rel(po_path)}`), "
+            f"or move {ws.rel(md_path)} aside to translate afresh.",
+        )
+    return {}, None
 
 
 def _blocks(text: str, path: Path) -> list[RawBlock]:
