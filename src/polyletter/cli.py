@@ -329,6 +329,8 @@ def _status_details(item) -> str:
         parts.append(item.problem)
     if item.stale_blocks or item.removed_blocks:
         parts.append(f"{len(item.stale_blocks) + len(item.removed_blocks)} blocks stale")
+        if item.glossary_blocks:
+            parts[-1] += f" (glossary: {', '.join(item.glossary_blocks)})"
     if item.edited_blocks:
         parts.append(f"edited by hand in {', '.join(item.edited_in)}: {', '.join(item.edited_blocks)}")
     if item.review_blocks:

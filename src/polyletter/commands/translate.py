@@ -35,7 +35,15 @@ from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry
 from polyletter.store.fileio import sweep_temp_files, write_if_changed
 from polyletter.store.lock import workspace_lock
-from polyletter.store.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
+from polyletter.store.versions import (
+    HUMAN_ORIGINS,
+    LanguageVersion,
+    flag_for_glossary,
+    glossary_stale,
+    load_version,
+    render_version,
+    stamp,
+)
 from polyletter.store.workspace import Workspace
 
 
@@ -108,7 +116,7 @@ def _translate(
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
-        entries, pending = _plan_language(master, versions[lang], source, lang)
+        entries, pending = _plan_language(master, versions[lang], source, lang, glossary)
         plans[lang] = (entries, pending)
         jobs[lang] = (routes[lang], [s.text for p in pending for line in p.sentences for s in line])
     run = mt.run(jobs)
@@ -121,12 +129,17 @@ def _translate(
         result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
         result.human_edits = list(versions[lang].folded)
         result.recovered_from = versions[lang].recovered_from
+        result.needs_review += versions[lang].glossary_flagged
         texts, terms = run.texts[lang], run.terms[lang]
         for item in pending:
             text = "\n".join(join_sentences(line, [texts[s.text] for s in line]) for line in item.sentences)
             outcomes = [o for line in item.sentences for s in line for o in terms.get(s.text, [])]
+            unknown = [w for line in item.sentences for s in line for w in run.unknown[lang].get(s.text, [])]
             result.term_outcomes += outcomes
-            entry = _machine_entry(item, text, provenance, _term_provenance(glossary, outcomes))
+            notes = _term_provenance(glossary, outcomes)
+            if unknown:  # words the engine copied untranslated: `check` reports them
+                notes["unknown"] = ", ".join(dict.fromkeys(unknown))
+            entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
         outputs += render_version(ws, master, name, lang, entries)
@@ -154,16 +167,26 @@ def _targets(requested: Sequence[str], source: str) -> list[str]:
 
 
 def _plan_language(
-    master: Letter, version: LanguageVersion, source: str, target: str
+    master: Letter, version: LanguageVersion, source: str, target: str, glossary: Glossary | None = None
 ) -> tuple[dict[str, Entry], list[_Pending]]:
-    """Entries that need no engine (reused, dates, signatories), and the blocks that do."""
+    """Entries that need no engine (reused, dates, signatories), and the blocks that do.
+
+    A block whose terms a glossary change left wrong is retranslated when a
+    machine wrote it (the cache makes that cheap), flagged for review when a
+    person did -- their words are never changed.
+    """
     entries: dict[str, Entry] = {}
     pending: list[_Pending] = []
     for block in master.blocks:
         previous = version.entries.get(block.id)
         if previous and previous.reusable_for(block.text):
-            entries[block.id] = previous
-            continue
+            if not glossary_stale(previous, glossary, source, target):
+                entries[block.id] = previous
+                continue
+            if previous.origin in HUMAN_ORIGINS and glossary is not None:
+                entries[block.id] = flag_for_glossary(previous, glossary)
+                version.glossary_flagged.append(block.id)
+                continue
         local = _localize(block, source, target)
         if local is not None:
             provenance = stamp({"origin": "locale", "engine": "cldr"}, local)

@@ -43,8 +43,8 @@ _SENTENCE_START = re.compile(r"(?:\A|[.!?\u2026\u3002]\s+|\n)[\s\"'\u201c\u2018\
 _NO_SPACE_BEFORE = tuple(",.)]}\u2026")
 
 
-LEFTOVER_BRACKET = re.compile(r"\u27e6\s*\d*\s*\u27e7")
-"""What is left of :func:`bracket_placeholder` after an engine, spaces and all (QA looks for it)."""
+LEFTOVER_BRACKET = re.compile(r"\u27e6\s*\d*\s*\u27e7?|\d*\s*\u27e7")
+"""What is left of :func:`bracket_placeholder` after an engine: spaces, a lost half (QA looks for it)."""
 
 
 def bracket_placeholder(index: int) -> str:
@@ -225,9 +225,14 @@ def _join(runs: list[str], any_number: bool) -> str:
 
 
 def _tolerant(mark: str) -> str:
-    """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case."""
-    lead = r"(?<!\d)" if mark.strip()[:1].isdigit() else ""
-    tail = r"(?!\d)" if mark.strip()[-1:].isdigit() else ""
+    """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case.
+
+    A mark that begins or ends with a word character must stand as a word of
+    its own: ``deZXQAAAA`` or ``ZXQAAAAs`` is a placeholder the engine inflected
+    or glued to a neighbour, not one it passed through.
+    """
+    lead = r"(?<!\w)" if mark.strip()[:1].isalnum() else ""
+    tail = r"(?!\w)" if mark.strip()[-1:].isalnum() else ""
     return f"{lead}(?i:{_join(_runs(mark), False)}){tail}"
 
 
@@ -253,11 +258,76 @@ def _shapes(mark: str) -> list[str]:
     return shapes
 
 
+def _fragments(marks: Sequence[str], source: str) -> list[str]:
+    """Regexes for any word holding the start of a placeholder's letters (``AAde ZXQAA``, ``zxqaa``).
+
+    Engines split placeholders, inflect them and merge them with neighbours;
+    the first three letters of a long letter run (``ZXQ``) survive all of
+    that and are in no word of any language -- unless the source has them.
+    """
+    folded = source.casefold()
+    stems = {run[:3].casefold() for m in marks for run in _runs(m) if len(run) >= 3 and run.isalpha()}
+    return [rf"(?i:\w*{re.escape(stem)}\w*)" for stem in sorted(stems) if stem not in folded]
+
+
+def segments(protected: Protected) -> list[str]:
+    """The source text cut at its protected terms: ``len(slots) + 1`` pieces with no placeholder.
+
+    The fallback when an engine mangled a placeholder: each piece is translated
+    on its own and the terms are put back between them (:func:`reassemble`), so
+    no placeholder ever reaches the engine -- or a file.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for slot in protected.slots:
+        at = protected.text.index(slot.placeholder, pos)
+        pieces.append(protected.text[pos:at])
+        pos = at + len(slot.placeholder)
+    pieces.append(protected.text[pos:])
+    return pieces
+
+
+def reassemble(
+    protected: Protected,
+    translated: Callable[[str], str | None],
+    target_lang: str,
+    *,
+    capitalize: bool = True,
+) -> Restored:
+    """The pieces of :func:`segments`, each through ``translated`` (stripped), terms between them.
+
+    ``translated(piece)`` returns the translation of a stripped piece, or None
+    to keep it as it is (punctuation, spaces). The piece's own surrounding
+    whitespace is kept, and a piece that started lower-case stays lower-case
+    (an engine capitalises a fragment as if it began a sentence).
+    """
+    out = ""
+    forms = [_form(s.term, s.source_text, target_lang) for s in protected.slots]
+    for i, piece in enumerate(segments(protected)):
+        core = piece.strip()
+        done = translated(core) if core else None
+        if done is not None and done.strip():
+            done = done.strip()
+            if core[:1].islower() and done[:1].isupper():
+                done = done[:1].lower() + done[1:]
+            lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+            piece = lead + done + trail
+        out += piece
+        if i < len(protected.slots):
+            slot = protected.slots[i]
+            out += _cased(forms[i], slot.term, out, capitalize)
+    records = [
+        TermRecord(s.term, "restored", s.index, s.source_text, forms[s.index], 1) for s in protected.slots
+    ]
+    return Restored(out, records)
+
+
 def _remove_debris(text: str, protected: Protected, removed: list[str]) -> str:
     marks = [s.placeholder for s in protected.slots]
     if not marks:
         return text
     patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
+    patterns += _fragments(marks, protected.source)
     delimiters = sorted(
         {ch for m in marks for ch in m if not ch.isalnum() and not ch.isspace()} - set(protected.source)
     )
