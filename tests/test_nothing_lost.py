@@ -409,3 +409,26 @@ def test_unmark_strips_marks_and_keeps_literal_ones() -> None:
     assert "Luck" not in words and not any("ZXQ" in w for w in words)
     assert "#R2P" in text and "*rtop" in text and "*fostering" not in text
     assert engine.translate("en", "es", [sentence]) == [text]
+
+
+# ---------------------------------------------------------------- 9. term protection is linear
+
+
+def test_protection_of_a_170_kb_paragraph_takes_well_under_ten_seconds(tmp_path: Path) -> None:
+    """It took 18 s (protect) and 55 s (restore) before: quadratic in the number of terms."""
+    import time
+
+    from polyletter.glossary import find_terms, inject_with_spans, protect, restore
+    from polyletter.mt.engines.apertium import ApertiumEngine
+
+    unit = "Member States and RtoP, R2P: we prevent genocide. "
+    text = unit * (170 * 1024 // len(unit))
+    glossary = _glossary(tmp_path)
+    matches = find_terms(glossary, text, "en", target_lang="es")
+    assert len(matches) > 10_000
+    start = time.perf_counter()
+    masked = protect(text, matches, ApertiumEngine().placeholder)
+    restored = restore(masked.text, masked, "es")
+    injected, _ = inject_with_spans(text, matches, "es")
+    assert time.perf_counter() - start < 10
+    assert restored.clean and restored.text == injected
