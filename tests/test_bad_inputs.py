@@ -144,6 +144,29 @@ def _block_added(root: Path, scratch: Path) -> list[str]:
     return ["translate", "r2p-2012", "--to", "fr"]
 
 
+def _md_without_po(root: Path, scratch: Path) -> list[str]:
+    """A language version's Markdown with no PO, here or in Git: it may hold human text."""
+    _master("orphan", "Dear Excellency,\n\nWe write.\n")(root, scratch)
+    _write(root / "translations/fr/orphan.md", "Excellence,\n\nNous écrivons.\n")
+    return ["translate", "orphan", "--to", "fr"]
+
+
+def _link(rel: str, content: str | bytes, args: list[str]) -> Setup:
+    """``rel`` in the workspace made a symbolic link to a file outside it (``pw.md -> /etc/passwd``)."""
+
+    def setup(root: Path, scratch: Path) -> list[str]:
+        outside = scratch / "outside" / Path(rel).name
+        _write(outside, content)
+        link = root / rel
+        if link.exists():
+            link.unlink()
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(outside)
+        return [a.replace("{root}", str(root)) for a in args]
+
+    return setup
+
+
 def _docx(build: Callable[[Path], None], command: str = "review") -> Setup:
     def setup(root: Path, scratch: Path) -> list[str]:
         path = scratch / "partner.docx"
@@ -261,6 +284,35 @@ CASES: dict[str, tuple[Setup, str]] = {
     "detached HEAD": (_detached, "HEAD is detached"),
     "PO that is not a PO": (_po_garbage, "translations/fr/r2p-2012.po: an entry has no msgctxt"),
     "block added by hand": (_block_added, "translations/fr/r2p-2012.md: has 12 blocks"),
+    "Markdown without its PO": (_md_without_po, "translations/fr/orphan.md: has no PO next to it"),
+    "master linked outside": (
+        _link(
+            "translations/en/pw.md", "root:x:0:0:root:/root:/bin/bash\n", ["translate", "pw", "--to", "fr"]
+        ),
+        "translations/en/pw.md: master letter is a symbolic link to",
+    ),
+    "glossary linked outside": (
+        _link("glossary/shared.yaml", "version: 1\nterms: []\n", ["translate", "r2p-2012", "--to", "fr"]),
+        "glossary/shared.yaml: glossary is a symbolic link to",
+    ),
+    "translation linked outside": (
+        _link("translations/fr/r2p-2012.md", "Secret.\n", ["translate", "r2p-2012", "--to", "fr"]),
+        "translations/fr/r2p-2012.md: translation is a symbolic link to",
+    ),
+    "PO linked outside": (
+        _link("translations/fr/r2p-2012.po", "", ["export", "r2p-2012", "--lang", "fr"]),
+        "translations/fr/r2p-2012.po: PO file is a symbolic link to",
+    ),
+    "template linked outside": (
+        _link(
+            "letterhead.docx", b"PK", ["export", "r2p-2012", "--lang", "fr", "--template", "letterhead.docx"]
+        ),
+        "letterhead.docx: template is a symbolic link to",
+    ),
+    "review file linked outside": (
+        _link("partner.docx", b"PK", ["review", "import", "partner.docx", "--reviewer", "Awa Ndiaye"]),
+        "partner.docx: review file is a symbolic link to",
+    ),
     "settings not TOML": (_config("[project\nsource = 'en'\n"), "polyletter.toml: not valid TOML"),
     "bad page size": (_config("[export]\npage_size = 'A5'\n"), "page_size must be A4 or Letter"),
     "unknown engine": (_args("translate", "r2p-2012", "--engine", "deepl"), "unknown engine 'deepl'"),

@@ -57,7 +57,8 @@ def test_sample_letter_through_apertium_keeps_every_glossary_term(workspace: Wor
     assert "Human Rights Watch (Estados Unidos)" in everything
 
     report = check_letter(workspace, "r2p-2012", ["es"])
-    assert report.clean, report.findings
+    # Only the words eng-spa does not know are left to a reviewer (issue 12: unknown words).
+    assert {f.check for f in report.findings} <= {"unknown"}, report.findings
 
 
 def test_fixture_argos_model_never_leaks_and_check_reports_lost_terms(

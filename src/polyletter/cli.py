@@ -121,6 +121,8 @@ def translate(
             f"{result.letter} ({lang.lang}) {state}: {lang.blocks_translated} blocks translated, "
             f"{lang.blocks_reused} reused ({lang.provenance})"
         )
+        if lang.recovered_from:
+            console.print(f"note: the missing {lang.lang} PO was recovered from {lang.recovered_from[:12]}")
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
     if stats.cache_unavailable:
@@ -388,6 +390,8 @@ def _status_details(item) -> str:
         parts.append(item.problem)
     if item.stale_blocks or item.removed_blocks:
         parts.append(f"{len(item.stale_blocks) + len(item.removed_blocks)} blocks stale")
+        if item.glossary_blocks:
+            parts[-1] += f" (glossary: {', '.join(item.glossary_blocks)})"
     if item.edited_blocks:
         parts.append(f"edited by hand in {', '.join(item.edited_in)}: {', '.join(item.edited_blocks)}")
     if item.review_blocks:

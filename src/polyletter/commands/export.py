@@ -86,8 +86,11 @@ def export_languages(ws: Workspace, letter: str) -> list[str]:
 
 def _write(ws: Workspace, name: str, jobs: list[tuple[str, Path]], template: Path | None) -> None:
     """Render every job, then write them all (atomically, one by one)."""
-    from polyletter.store.fileio import write_atomic
+    from polyletter.store.fileio import refuse_outside_link, write_atomic
     from polyletter.writers.docx import DocxInfo, render_docx
+
+    if template is not None:
+        refuse_outside_link(Path(template), ws.root, what="template")
 
     commit = history.head(ws.root)
     when = _commit_date(ws, commit)

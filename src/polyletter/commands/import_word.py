@@ -23,7 +23,7 @@ from polyletter.errors import InputFormatError, LetterNotFoundError, WorkspaceSt
 from polyletter.readers.docx import read_docx
 from polyletter.readers.markdown import classify, split_blocks, split_front_matter
 from polyletter.store import history, trailers
-from polyletter.store.fileio import write_atomic
+from polyletter.store.fileio import refuse_outside_link, write_atomic
 from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 from polyletter.writers.markdown import render_markdown
@@ -36,7 +36,7 @@ def import_word(ws: Workspace, path: Path | str, *, name: str, lang: str | None 
     Re-importing a file that gives exactly the existing master writes nothing
     and makes no new commit.
     """
-    path = Path(path)
+    path = refuse_outside_link(Path(path), ws.root, what="Word letter")
     if "/" in name or "\\" in name or name.endswith(MASTER_SUFFIXES):
         raise LetterNotFoundError(
             f"{name!r} is not a letter name", hint="Give a bare name such as r2p-2012, not a path."

@@ -72,7 +72,7 @@ from polyletter.readers.markdown import split_blocks
 from polyletter.readers.review import read_review
 from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry, parse_catalog
-from polyletter.store.fileio import sweep_temp_files, write_atomic, write_if_changed
+from polyletter.store.fileio import refuse_outside_link, sweep_temp_files, write_atomic, write_if_changed
 from polyletter.store.lock import workspace_lock
 from polyletter.store.versions import (
     LanguageVersion,
@@ -232,7 +232,7 @@ def import_review(
     written; an import that changes nothing makes no commit. See the module
     docstring for what counts as a change.
     """
-    path = Path(path)
+    path = refuse_outside_link(Path(path), ws.root, what="review file")
     who = _check_reviewer(reviewer)
     with workspace_lock(ws):
         returned = read_review(path)

@@ -62,6 +62,8 @@ class VersionStatus:
     stale_blocks: list[str] = field(default_factory=list)
     """Master blocks the next ``translate`` sends to the engine: text changed since the
     PO was written, not in the PO at all, or with an empty translation."""
+    glossary_blocks: list[str] = field(default_factory=list)
+    """Those of ``stale_blocks`` stale because the glossary changed (their text did not)."""
     removed_blocks: list[str] = field(default_factory=list)
     """PO entries for blocks the master no longer has (the next run drops them)."""
     edited_blocks: list[str] = field(default_factory=list)
@@ -98,6 +100,7 @@ _FACT_FIELDS = (
     "missing",
     "blocks",
     "stale_blocks",
+    "glossary_blocks",
     "removed_blocks",
     "edited_blocks",
     "edited_in",
@@ -124,6 +127,7 @@ def workspace_status(
     else:
         masters = _masters(ws.translations / source)
     po_langs = _po_languages(ws.translations, source)
+    glossary_bytes = _glossary_bytes(ws)
     dirty = dirty_files(ws)
     cache = _FactCache(ws.cache_dir / "status.json", enabled=use_cache)
     targets = [t for t in ws.config.targets if t != source]
@@ -138,7 +142,7 @@ def workspace_status(
             order.append((name, lang))
             po_bytes = _read_bytes(ws.po_path(name, lang))
             keys[name, lang] = key = _fact_key(
-                source, master_bytes, po_bytes, _read_bytes(ws.md_path(name, lang))
+                source, master_bytes, po_bytes, _read_bytes(ws.md_path(name, lang)), glossary_bytes
             )
             facts = cache.get(f"{name}/{lang}", key)
             if facts is None and po_bytes is None:
@@ -204,10 +208,11 @@ def _compute_serial(
     ws: Workspace, jobs: list[tuple[str, Path, list[str]]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
     results: dict[tuple[str, str], dict[str, Any]] = {}
+    glossary = _workspace_glossary(ws) if jobs else None
     for name, master_path, langs in jobs:
         master, problem = _read_master(master_path, ws.config.source)
         for lang in langs:
-            results[name, lang] = _facts(ws, name, lang, master, problem)
+            results[name, lang] = _facts(ws, name, lang, master, problem, glossary)
     return results
 
 
@@ -256,10 +261,15 @@ def _set_state(item: VersionStatus) -> None:
 
 
 def _facts(
-    ws: Workspace, letter: str, lang: str, master: Letter | None, master_problem: str | None
+    ws: Workspace,
+    letter: str,
+    lang: str,
+    master: Letter | None,
+    master_problem: str | None,
+    glossary: Any = None,
 ) -> dict[str, Any]:
-    """What a present PO, its Markdown and the master decide about a version."""
-    from polyletter.store.versions import load_version
+    """What a present PO, its Markdown, the master and the glossary decide about a version."""
+    from polyletter.store.versions import glossary_stale, load_version
 
     facts: dict[str, Any] = {"blocks": len(master.blocks) if master else 0}
     entries: dict[str, Entry] = {}
@@ -283,6 +293,13 @@ def _facts(
             for block in master.blocks
             if block.id not in entries or not entries[block.id].reusable_for(block.text)
         ]
+        facts["glossary_blocks"] = [
+            block.id
+            for block in master.blocks
+            if block.id not in facts["stale_blocks"]
+            and glossary_stale(entries[block.id], glossary, ws.config.source, lang)
+        ]
+        facts["stale_blocks"] += facts["glossary_blocks"]
         ids = set(master.ids())
         facts["removed_blocks"] = [block_id for block_id in entries if block_id not in ids]
     return facts
@@ -349,9 +366,31 @@ class _FactCache:
             write_atomic(self.path, json.dumps({"code": self.code, "versions": versions}, sort_keys=True))
 
 
-def _fact_key(source: str, master: bytes | None, po: bytes | None, md: bytes | None) -> str:
+def _glossary_bytes(ws: Workspace) -> bytes:
+    """The glossary files' bytes, for the fact cache: a glossary change can make blocks stale."""
+    from polyletter.glossary.workspace import glossary_paths
+
+    try:
+        return b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws))
+    except PolyletterError:
+        return b"?"
+
+
+def _workspace_glossary(ws: Workspace):
+    """The glossary staleness is judged against; None when it does not load (``translate`` says why)."""
+    from polyletter.glossary.workspace import workspace_glossary
+
+    try:
+        return workspace_glossary(ws)
+    except PolyletterError:
+        return None
+
+
+def _fact_key(
+    source: str, master: bytes | None, po: bytes | None, md: bytes | None, glossary: bytes = b""
+) -> str:
     digest = hashlib.sha1(source.encode("utf-8"))
-    for part in (master, po, md):
+    for part in (master, po, md, glossary):
         digest.update(b"-" if part is None else b"+%d:" % len(part))
         digest.update(part or b"")
     return digest.hexdigest()

@@ -37,7 +37,15 @@ from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry
 from polyletter.store.fileio import sweep_temp_files, write_if_changed
 from polyletter.store.lock import workspace_lock
-from polyletter.store.versions import HUMAN_ORIGINS, LanguageVersion, load_version, render_version, stamp
+from polyletter.store.versions import (
+    HUMAN_ORIGINS,
+    LanguageVersion,
+    flag_for_glossary,
+    glossary_stale,
+    load_version,
+    render_version,
+    stamp,
+)
 from polyletter.store.workspace import Workspace
 
 
@@ -54,6 +62,8 @@ class LanguageResult:
     term_outcomes: list[TermOutcome] = field(default_factory=list)
     """What happened to each glossary term the engine was sent."""
     files_written: list[Path] = field(default_factory=list)
+    recovered_from: str | None = None
+    """The commit a missing PO was recovered from (its human translations kept)."""
 
 
 @dataclass
@@ -127,7 +137,7 @@ def _translate(
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
-        entries, pending = _plan_language(master, versions[lang], source, lang, lexicon)
+        entries, pending = _plan_language(master, versions[lang], source, lang, lexicon, glossary)
         plans[lang] = (entries, pending)
         texts = [text for item in pending for line in item.lines for text in line.engine_texts()]
         jobs[lang] = (routes[lang], texts)
@@ -140,15 +150,21 @@ def _translate(
         provenance = mt.provenance(routes[lang])
         result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
         result.human_edits = list(versions[lang].folded)
+        result.recovered_from = versions[lang].recovered_from
+        result.needs_review += versions[lang].glossary_flagged
         texts, terms = run.texts[lang], run.terms[lang]
         for item in pending:
             lines, lost = zip(*(_translated_line(line, texts) for line in item.lines), strict=True)
             text = "\n".join(lines)
-            outcomes = [o for line in item.lines for s in line.sentences for o in terms.get(s.text, [])]
+            sentences = [s.text for line in item.lines for s in line.sentences]
+            outcomes = [o for s in sentences for o in terms.get(s, [])]
+            unknown = [w for s in sentences for w in run.unknown[lang].get(s, [])]
             result.term_outcomes += outcomes
             notes = _term_provenance(glossary, outcomes)
             if any(lost):
                 notes["formatting-lost"] = "; ".join(item for line_lost in lost for item in line_lost)
+            if unknown:  # words the engine copied untranslated: `check` reports them
+                notes["unknown"] = ", ".join(dict.fromkeys(unknown))
             entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
@@ -177,16 +193,31 @@ def _targets(requested: Sequence[str], source: str) -> list[str]:
 
 
 def _plan_language(
-    master: Letter, version: LanguageVersion, source: str, target: str, lexicon: Lexicon
+    master: Letter,
+    version: LanguageVersion,
+    source: str,
+    target: str,
+    lexicon: Lexicon,
+    glossary: Glossary | None = None,
 ) -> tuple[dict[str, Entry], list[_Pending]]:
-    """Entries that need no engine (reused, dates, signatories), and the blocks that do."""
+    """Entries that need no engine (reused, dates, signatories), and the blocks that do.
+
+    A block whose terms a glossary change left wrong is retranslated when a
+    machine wrote it (the cache makes that cheap), flagged for review when a
+    person did -- their words are never changed.
+    """
     entries: dict[str, Entry] = {}
     pending: list[_Pending] = []
     for block in master.blocks:
         previous = version.entries.get(block.id)
         if previous and previous.reusable_for(block.text):
-            entries[block.id] = previous
-            continue
+            if not glossary_stale(previous, glossary, source, target):
+                entries[block.id] = previous
+                continue
+            if previous.origin in HUMAN_ORIGINS and glossary is not None:
+                entries[block.id] = flag_for_glossary(previous, glossary)
+                version.glossary_flagged.append(block.id)
+                continue
         local = _localize(block, source, target, lexicon)
         if local is not None:
             text, renderer = local
@@ -294,6 +325,9 @@ def _commit(
     else:
         subject = f"polyletter: fold human edits into {name} ({', '.join(r.lang for r in human)})"
         body = "Corrections made by hand in the PO or Markdown, recorded as human translations."
+    recovered = [f"{r.lang} from {r.recovered_from[:12]}" for r in results if r.recovered_from]
+    if recovered:
+        body += f" Missing PO recovered from Git history ({', '.join(recovered)}), human translations kept."
     marks = [
         (trailers.LETTER, name),
         (trailers.KIND, kinds or "machine"),

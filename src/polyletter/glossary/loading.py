@@ -25,7 +25,7 @@ import yaml
 from polyletter.document.languages import base_lang, normalise_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
 from polyletter.glossary.model import Glossary, Origin, TargetForms, Term
-from polyletter.store.fileio import read_text
+from polyletter.store.fileio import read_text, refuse_outside_link
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "source_lang", "terms")
@@ -63,6 +63,7 @@ def resolve_glossary_paths(root: Path, patterns: Sequence[str]) -> list[Path]:
                 hint="Fix the `glossaries` list in polyletter.toml or create the file.",
             )
         for candidate in candidates:
+            refuse_outside_link(candidate, root, what="glossary")
             key = candidate.resolve()
             if candidate.is_file() and key not in seen:
                 seen.add(key)

@@ -43,8 +43,8 @@ _SENTENCE_START = re.compile(r"(?:\A|[.!?\u2026\u3002]\s+|\n)[\s\"'\u201c\u2018\
 _NO_SPACE_BEFORE = tuple(",.)]}\u2026")
 
 
-LEFTOVER_BRACKET = re.compile(r"\u27e6\s*\d*\s*\u27e7")
-"""What is left of :func:`bracket_placeholder` after an engine, spaces and all (QA looks for it)."""
+LEFTOVER_BRACKET = re.compile(r"\u27e6\s*\d*\s*\u27e7?|\d*\s*\u27e7")
+"""What is left of :func:`bracket_placeholder` after an engine: spaces, a lost half (QA looks for it)."""
 
 
 def bracket_placeholder(index: int) -> str:
@@ -107,20 +107,33 @@ def protect(text: str, matches: Sequence[Match], placeholder: Placeholder = brac
     pieces: list[str] = []
     slots: list[Slot] = []
     seen: set[str] = set()
+    squashed = _squash(text)  # once: per match it made protection quadratic in the text
     pos = 0
     for index, match in enumerate(ordered):
         if match.start < pos or match.end > len(text) or text[match.start : match.end] != match.text:
             raise ValueError(f"match {match.text!r} at {match.start} overlaps another or is not in the text")
         mark = placeholder(index)
         key = _squash(mark)
-        if not mark.strip() or key in seen or key in _squash(text):
+        if not mark.strip() or key in seen:
             raise ValueError(f"placeholder {mark!r} is empty, repeated, or already in the text")
         seen.add(key)
         pieces += [text[pos : match.start], mark]
         slots.append(Slot(index, match.term, match.text, mark))
         pos = match.end
     pieces.append(text[pos:])
+    clash = _first_in(squashed, seen)
+    if clash:
+        raise ValueError(f"placeholder {clash!r} is already in the text")
     return Protected("".join(pieces), slots, text)
+
+
+def _first_in(text: str, keys: set[str]) -> str | None:
+    """The first of ``keys`` that occurs in ``text``: one pass per distinct key length, not per key."""
+    for width in sorted({len(k) for k in keys}):
+        for i in range(len(text) - width + 1):
+            if text[i : i + width] in keys:
+                return text[i : i + width]
+    return None
 
 
 def restore(translated: str, protected: Protected, target_lang: str, *, capitalize: bool = True) -> Restored:
@@ -149,7 +162,7 @@ def restore(translated: str, protected: Protected, target_lang: str, *, capitali
     for m in _SENTINELS.finditer(text):
         out.append(text[pos : m.start()])
         slot = protected.slots[ord(m.group()) - _SENTINEL_BASE]
-        out.append(_cased(forms[slot.index], slot.term, "".join(out), capitalize))
+        out.append(_cased(forms[slot.index], slot.term, _tail(text, m.start()), capitalize))
         pos = m.end()
     out.append(text[pos:])
     records = [
@@ -182,14 +195,18 @@ def inject_with_spans(
     out: list[str] = []
     spans: list[tuple[int, int, str]] = []
     pos = 0
+    length = 0  # of "".join(out), kept as a count: joining per match made this quadratic
     for match in sorted(matches, key=lambda m: m.start):
         if match.start < pos:
             raise ValueError(f"match {match.text!r} at {match.start} overlaps another")
         out.append(text[pos : match.start])
-        before = "".join(out)
-        form = _cased(_form(match.term, match.text, target_lang), match.term, before, capitalize)
-        spans.append((len(before), len(before) + len(form), form))
+        length += match.start - pos
+        form = _cased(
+            _form(match.term, match.text, target_lang), match.term, _tail(text, match.start), capitalize
+        )
+        spans.append((length, length + len(form), form))
         out.append(form)
+        length += len(form)
         pos = match.end
     out.append(text[pos:])
     return "".join(out), spans
@@ -211,6 +228,25 @@ def _cased(form: str, term: Term, before: str, capitalize: bool) -> str:
     return form
 
 
+_TAIL = 64
+"""How much text before a term decides whether it opens a sentence (see ``_SENTENCE_START``)."""
+
+
+def _tail(text: str, end: int) -> str:
+    """What stands right before ``text[end]``, enough for :data:`_SENTENCE_START`, in constant time.
+
+    The characters right before a term are the same in the text being worked
+    on and in the output built so far, except where an earlier term stands
+    within reach (a form ending in a full stop, such as "U.S.", then a term:
+    the only case judged differently). So a short slice of the text answers,
+    instead of joining all the output before every term. A slice that does not
+    reach the text's start gets a letter in front, so that the pattern's
+    start-of-text branch cannot match there.
+    """
+    start = max(0, end - _TAIL)
+    return text[start:end] if start == 0 else "x" + text[start:end]
+
+
 def _squash(text: str) -> str:
     return "".join(text.split()).casefold()
 
@@ -221,13 +257,34 @@ def _runs(mark: str) -> list[str]:
 
 
 def _join(runs: list[str], any_number: bool) -> str:
-    return r"\s*".join(r"\d+" if any_number and run.isdigit() else re.escape(run) for run in runs)
+    """Runs joined by optional whitespace; letter runs past their first three letters by shape only.
+
+    ``ZXQAAAA`` and ``ZXQAAAB`` give the same regex (``ZXQ`` and four letters),
+    so a text with thousands of placeholders is searched with one short
+    pattern, not an alternation of thousands -- which made ``restore``
+    quadratic -- and the caller looks each hit up. Digit runs keep their
+    length unless ``any_number``.
+    """
+    parts = []
+    for run in runs:
+        if run.isdigit():
+            parts.append(r"\d+" if any_number else rf"\d{{{len(run)}}}")
+        elif run.isalpha() and len(run) > 3:
+            parts.append(rf"{re.escape(run[:3])}[^\W\d_]{{{len(run) - 3}}}")
+        else:
+            parts.append(re.escape(run))
+    return r"\s*".join(parts)
 
 
 def _tolerant(mark: str) -> str:
-    """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case."""
-    lead = r"(?<!\d)" if mark.strip()[:1].isdigit() else ""
-    tail = r"(?!\d)" if mark.strip()[-1:].isdigit() else ""
+    """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case.
+
+    A mark that begins or ends with a word character must stand as a word of
+    its own: ``deZXQAAAA`` or ``ZXQAAAAs`` is a placeholder the engine inflected
+    or glued to a neighbour, not one it passed through.
+    """
+    lead = r"(?<!\w)" if mark.strip()[:1].isalnum() else ""
+    tail = r"(?!\w)" if mark.strip()[-1:].isalnum() else ""
     return f"{lead}(?i:{_join(_runs(mark), False)}){tail}"
 
 
@@ -253,11 +310,76 @@ def _shapes(mark: str) -> list[str]:
     return shapes
 
 
+def _fragments(marks: Sequence[str], source: str) -> list[str]:
+    """Regexes for any word holding the start of a placeholder's letters (``AAde ZXQAA``, ``zxqaa``).
+
+    Engines split placeholders, inflect them and merge them with neighbours;
+    the first three letters of a long letter run (``ZXQ``) survive all of
+    that and are in no word of any language -- unless the source has them.
+    """
+    folded = source.casefold()
+    stems = {run[:3].casefold() for m in marks for run in _runs(m) if len(run) >= 3 and run.isalpha()}
+    return [rf"(?i:\w*{re.escape(stem)}\w*)" for stem in sorted(stems) if stem not in folded]
+
+
+def segments(protected: Protected) -> list[str]:
+    """The source text cut at its protected terms: ``len(slots) + 1`` pieces with no placeholder.
+
+    The fallback when an engine mangled a placeholder: each piece is translated
+    on its own and the terms are put back between them (:func:`reassemble`), so
+    no placeholder ever reaches the engine -- or a file.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for slot in protected.slots:
+        at = protected.text.index(slot.placeholder, pos)
+        pieces.append(protected.text[pos:at])
+        pos = at + len(slot.placeholder)
+    pieces.append(protected.text[pos:])
+    return pieces
+
+
+def reassemble(
+    protected: Protected,
+    translated: Callable[[str], str | None],
+    target_lang: str,
+    *,
+    capitalize: bool = True,
+) -> Restored:
+    """The pieces of :func:`segments`, each through ``translated`` (stripped), terms between them.
+
+    ``translated(piece)`` returns the translation of a stripped piece, or None
+    to keep it as it is (punctuation, spaces). The piece's own surrounding
+    whitespace is kept, and a piece that started lower-case stays lower-case
+    (an engine capitalises a fragment as if it began a sentence).
+    """
+    out = ""
+    forms = [_form(s.term, s.source_text, target_lang) for s in protected.slots]
+    for i, piece in enumerate(segments(protected)):
+        core = piece.strip()
+        done = translated(core) if core else None
+        if done is not None and done.strip():
+            done = done.strip()
+            if core[:1].islower() and done[:1].isupper():
+                done = done[:1].lower() + done[1:]
+            lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+            piece = lead + done + trail
+        out += piece
+        if i < len(protected.slots):
+            slot = protected.slots[i]
+            out += _cased(forms[i], slot.term, out, capitalize)
+    records = [
+        TermRecord(s.term, "restored", s.index, s.source_text, forms[s.index], 1) for s in protected.slots
+    ]
+    return Restored(out, records)
+
+
 def _remove_debris(text: str, protected: Protected, removed: list[str]) -> str:
     marks = [s.placeholder for s in protected.slots]
     if not marks:
         return text
     patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
+    patterns += _fragments(marks, protected.source)
     delimiters = sorted(
         {ch for m in marks for ch in m if not ch.isalnum() and not ch.isspace()} - set(protected.source)
     )
@@ -265,23 +387,40 @@ def _remove_debris(text: str, protected: Protected, removed: list[str]) -> str:
         cls = "[" + re.escape("".join(delimiters)) + "]"
         patterns.append(rf"(?:(?<!\d)\d{{1,3}})?{cls}+(?:\s?{cls}+)*(?:\d{{1,3}}(?!\d))?")
     debris = re.compile("|".join(patterns))
-    kept = ""
+    kept: list[str] = []  # pieces, not one string grown by += (quadratic on a long text)
     pos = 0
     for m in debris.finditer(text):
         if not m.group():
             continue
         removed.append(m.group())
-        kept += text[pos : m.start()]
+        kept.append(text[pos : m.start()])
         after = m.end()
         while after < len(text) and text[after] in " \t":
             after += 1
         following = text[after : after + 1]
         # Leave no double space, no space before a comma or full stop, none at either end.
         if following in ("", "\n") or following in _NO_SPACE_BEFORE:
-            kept = kept.rstrip(" \t")
+            _rstrip_pieces(kept)
             pos = after
-        elif not kept or kept[-1] in " \t\n":
+        elif not _last_char(kept) or _last_char(kept) in " \t\n":
             pos = after
         else:
             pos = m.end()
-    return kept + text[pos:]
+    return "".join(kept) + text[pos:]
+
+
+def _rstrip_pieces(pieces: list[str]) -> None:
+    """Strip trailing spaces and tabs off the text the pieces make, in place."""
+    while pieces:
+        pieces[-1] = pieces[-1].rstrip(" \t")
+        if pieces[-1]:
+            return
+        pieces.pop()
+
+
+def _last_char(pieces: list[str]) -> str:
+    """The last character of the text the pieces make ("" when empty)."""
+    for piece in reversed(pieces):
+        if piece:
+            return piece[-1]
+    return ""

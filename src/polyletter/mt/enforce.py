@@ -14,6 +14,13 @@ Each engine picks its strategy (``glossary_strategy``):
 Either way the outcome of every term is recorded: ``enforced`` when its form is
 in the output, ``missing`` when not, ``duplicated`` when a placeholder came
 back twice. QA reports what an engine could not keep.
+
+A placeholder the engine did not pass through cleanly -- split, inflected,
+merged with a neighbour, repeated or dropped (Apertium's en-gl turns
+``ZXQAAAA`` into ``AAde ZXQAA``) -- is not patched up: the sentence is
+translated again in pieces cut at its terms, with no placeholder at all, and
+the terms are put back between the pieces (:meth:`TermEnforcer.fallback_pieces`,
+:meth:`TermEnforcer.reassemble`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from polyletter.glossary import Glossary, Protected, find_terms, inject_with_spans, protect, restore
+from polyletter.glossary.protection import reassemble, segments
 from polyletter.mt.engines.base import TermSpan
 
 Outcome = Literal["enforced", "missing", "duplicated"]
@@ -74,6 +82,26 @@ class TermEnforcer:
         pairs = tuple((m.term.term, form) for m, (_, _, form) in zip(matches, spans, strict=True))
         return Prepared(injected, tuple(TermSpan(s, e, form) for s, e, form in spans), terms=pairs)
 
+    def mangled(self, prepared: Prepared, output: str) -> bool:
+        """Whether the engine did anything to a placeholder but copy it exactly once, as a word."""
+        if prepared.protected is None:
+            return False
+        return not restore(output, prepared.protected, "", capitalize=False).clean
+
+    def fallback_pieces(self, prepared: Prepared) -> list[str]:
+        """What to translate instead of a mangled sentence: its pieces between terms, stripped."""
+        assert prepared.protected is not None
+        return [p.strip() for p in segments(prepared.protected) if _has_word(p)]
+
+    def reassemble(
+        self, prepared: Prepared, pieces: dict[str, str], target: str
+    ) -> tuple[str, list[TermOutcome]]:
+        """The sentence from its translated pieces, every term in its glossary form."""
+        protected = prepared.protected
+        assert protected is not None
+        done = reassemble(protected, lambda piece: pieces.get(piece) if _has_word(piece) else None, target)
+        return done.text, [TermOutcome(r.term.term, r.target_text, "enforced") for r in done.records]
+
     def finish(self, prepared: Prepared, output: str, target: str) -> tuple[str, list[TermOutcome]]:
         """The engine's output with the glossary applied, and what happened to each term."""
         if prepared.protected is not None:
@@ -89,3 +117,8 @@ class TermEnforcer:
             for term, form in prepared.terms
         ]
         return output, outcomes
+
+
+def _has_word(text: str) -> bool:
+    """Whether a piece is worth an engine call (punctuation and spaces are kept as they are)."""
+    return any(ch.isalnum() for ch in text)

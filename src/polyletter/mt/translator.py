@@ -20,7 +20,7 @@ from polyletter.errors import EngineError, PolyletterError, ServerError
 from polyletter.glossary import Glossary
 from polyletter.mt.cache import CacheKey, TranslationCache
 from polyletter.mt.enforce import Prepared, TermEnforcer, TermOutcome
-from polyletter.mt.engines.base import Engine
+from polyletter.mt.engines.base import Engine, TermSpan
 from polyletter.mt.routing import Route
 
 
@@ -32,6 +32,8 @@ class MTStats:
     per_pair: dict[tuple[str, str], int] = field(default_factory=dict)
     cache_unavailable: str | None = None
     """Why the cache file could not be used (the run went on without it)."""
+    fallbacks: int = 0
+    """Sentences whose placeholders the engine mangled, translated again in pieces without them."""
 
 
 @dataclass
@@ -40,6 +42,8 @@ class RunResult:
     """target -> source sentence -> translation."""
     terms: dict[str, dict[str, list[TermOutcome]]]
     """target -> source sentence -> what happened to its glossary terms, leg after leg."""
+    unknown: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """target -> source sentence -> words the engine did not know (copied untranslated), leg after leg."""
 
 
 class MachineTranslator:
@@ -52,6 +56,8 @@ class MachineTranslator:
             getattr(engine, "placeholder", None),
         )
         self.stats = MTStats()
+        self._unknown: dict[tuple[tuple[str, str], str], list[str]] = {}
+        """(pair, sentence) -> words the engine marked as unknown in its translation."""
 
     def provenance(self, route: Route) -> str:
         """How a route translates, for PO comments and commit trailers."""
@@ -62,6 +68,7 @@ class MachineTranslator:
         """Translate each target's sentences along its route."""
         current = {t: {s: s for s in sentences} for t, (_, sentences) in jobs.items()}
         terms: dict[str, dict[str, list[TermOutcome]]] = {t: {} for t in jobs}
+        unknown: dict[str, dict[str, list[str]]] = {t: {} for t in jobs}
         self.stats.requested += sum(len(set(s)) for _, s in jobs.values())
         steps = max((len(route.legs) for route, _ in jobs.values()), default=0)
         for step in range(steps):
@@ -78,7 +85,9 @@ class MachineTranslator:
                     translated, outcomes = table[text]
                     current[target][src] = translated
                     terms[target].setdefault(src, []).extend(outcomes)
-        return RunResult(current, terms)
+                    found = self._unknown.get((route.legs[step], text), [])
+                    unknown[target].setdefault(src, []).extend(found)
+        return RunResult(current, terms, unknown)
 
     def _translate_pair(
         self, pair: tuple[str, str], texts: Sequence[str]
@@ -87,15 +96,62 @@ class MachineTranslator:
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         prepared: dict[str, Prepared] = {t: self.enforcer.prepare(t, source, target) for t in unique}
         inputs = list(dict.fromkeys(p.engine_input for p in prepared.values()))
-        key = CacheKey(self.engine.name, self.engine.version(source, target), source, target)
+        spans = {p.engine_input: list(p.spans) for p in prepared.values()}
+        found, unknown = self._unmarked(self._through_engine(pair, inputs, spans))
+        for t, p in prepared.items():
+            self._unknown[pair, t] = unknown.get(p.engine_input, [])
+        results: dict[str, tuple[str, list[TermOutcome]]] = {}
+        mangled = {t: p for t, p in prepared.items() if self.enforcer.mangled(p, found[p.engine_input])}
+        for t, p in prepared.items():
+            if t not in mangled:
+                results[t] = self.enforcer.finish(p, found[p.engine_input], target)
+        if mangled:
+            # The engine broke a placeholder: translate those sentences in pieces, with none.
+            pieces = [x for p in mangled.values() for x in self.enforcer.fallback_pieces(p)]
+            pieces = list(dict.fromkeys(pieces))
+            done, unknown = self._unmarked(self._through_engine(pair, pieces, {}))
+            for t, p in mangled.items():
+                results[t] = self.enforcer.reassemble(p, done, target)
+                words = (w for x in self.enforcer.fallback_pieces(p) for w in unknown.get(x, []))
+                self._unknown[pair, t] = list(dict.fromkeys(words))
+            self.stats.fallbacks += len(mangled)
+        results.update({t: (t, []) for t in texts if not t.strip()})
+        return results
+
+    def _unmarked(self, found: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """The engine's answers without its unknown-word marks, and the words it marked.
+
+        The cache keeps the answers as the engine gave them, marks and all, so
+        a sentence served from the cache still reports what the engine did not know.
+        """
+        unmark = getattr(self.engine, "unmark", None)
+        if unmark is None:
+            return found, {}
+        texts: dict[str, str] = {}
+        unknown: dict[str, list[str]] = {}
+        for sentence, answer in found.items():
+            texts[sentence], words = unmark(sentence, answer)
+            if words:
+                unknown[sentence] = words
+        return texts, unknown
+
+    def _through_engine(
+        self, pair: tuple[str, str], inputs: list[str], spans: Mapping[str, list[TermSpan]]
+    ) -> dict[str, str]:
+        """The engine's answer to each input: the cache's, else one batch call for all the others."""
+        source, target = pair
+        # ``cache_tag`` changes when an engine changes what it returns (not its output): marks kept.
+        version = self.engine.version(source, target) + getattr(self.engine, "cache_tag", "")
+        key = CacheKey(self.engine.name, version, source, target)
         found = self.cache.lookup(key, inputs)
         missing = [t for t in inputs if t not in found]
         self.stats.from_cache += len(inputs) - len(missing)
         if missing:
-            spans = {p.engine_input: list(p.spans) for p in prepared.values()}
-            wanted_terms = [spans[t] for t in missing] if any(spans[t] for t in missing) else None
+            wanted_terms = [spans[t] for t in missing] if any(spans.get(t) for t in missing) else None
+            # An engine that can keep its unknown-word marks gives them: they are cached, then stripped.
+            call = getattr(self.engine, "translate_marked", self.engine.translate)
             try:
-                translated = self.engine.translate(source, target, missing, wanted_terms)
+                translated = call(source, target, missing, wanted_terms)
             except ServerError as err:
                 # A server that failed half-way: keep what it did translate, so the re-run sends the rest.
                 partial = ((missing[i], text) for i, text in err.done.items() if i < len(missing))
@@ -118,6 +174,4 @@ class MachineTranslator:
             self.stats.sent += len(missing)
             self.stats.per_pair[pair] = self.stats.per_pair.get(pair, 0) + len(missing)
         self.stats.cache_unavailable = self.cache.unavailable
-        results = {t: self.enforcer.finish(p, found[p.engine_input], target) for t, p in prepared.items()}
-        results.update({t: (t, []) for t in texts if not t.strip()})
-        return results
+        return found

@@ -105,11 +105,16 @@ def check_version(
         translation = entry.translation
         if entry.source != block.text:
             add("needs-review", "the master changed since this was translated; run `polyletter translate`")
+        elif entry.fuzzy and entry.provenance.get("stale") == "glossary":
+            add("needs-review", "the glossary changed since a human wrote this; review its terms, unflag it")
         elif entry.fuzzy:
             previous = entry.provenance.get("previous-by", "a human")
             add("needs-review", f"machine translation replaced one by {previous}; review and unflag it")
+        if entry.origin == "machine" and entry.provenance.get("unknown"):
+            add("unknown", f"left untranslated by the engine: {entry.provenance['unknown']}")
         for leaked in leaked_placeholder().findall(translation):
-            add("placeholder", f"leftover placeholder {leaked!r}")
+            if leaked not in block.text:  # a master may quote such a token; only debris is reported
+                add("placeholder", f"leftover placeholder {leaked!r}")
         missing, extra = _number_difference(block.text, translation)
         if missing or extra:
             parts = [

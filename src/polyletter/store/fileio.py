@@ -20,6 +20,35 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 """A letter is a few pages; anything larger is almost certainly the wrong file."""
 
 
+def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
+    """``path``, unless it is a symbolic link (itself or a folder on the way) leading outside ``root``.
+
+    Whatever polyletter reads from the workspace may end up committed (a master,
+    a PO, a Markdown version) or written into a letter (a glossary, a template,
+    a review file): ``translations/en/pw.md -> /etc/passwd`` must not put the
+    password file into Git. A file outside the workspace named directly (a
+    template in ``~/Documents``) is the user's choice, unless it is a link too.
+    """
+    absolute = Path(os.path.abspath(path))
+    real_root = root.resolve()
+    try:
+        absolute.relative_to(os.path.abspath(root))
+        inside = True
+    except ValueError:
+        inside = False
+    if not inside and not absolute.is_symlink():
+        return path
+    target = absolute.resolve()
+    if target == real_root or real_root in target.parents:
+        return path
+    shown = absolute.relative_to(os.path.abspath(root)).as_posix() if inside else str(path)
+    raise InputFormatError(
+        f"{what} is a symbolic link to {target}, outside the workspace",
+        path=shown,
+        hint="Copy the file into the workspace instead of linking to it.",
+    )
+
+
 def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing binaries, other encodings and huge files.
 

@@ -127,6 +127,23 @@ def committed_text(root: Path, path: Path) -> str | None:
         return None
 
 
+def last_committed_text(root: Path, path: Path) -> tuple[str, str] | None:
+    """``(commit, text)`` of ``path`` in the newest commit that had it, even if it was deleted since.
+
+    What a deleted PO is recovered from, so its human translations are not lost.
+    """
+    rel = Path(os.path.abspath(path)).relative_to(root).as_posix()
+    if resolve(root, "HEAD") is None:
+        return None
+    newest = git_read(root, "log", "-1", "--format=%H", "--", rel).strip()
+    if not newest:
+        return None
+    for commit in (newest, f"{newest}^"):  # the newest commit may be the one that deleted it
+        if resolve(root, f"{commit}:./{rel}") is not None:
+            return git_read(root, "rev-parse", commit).strip(), git_read(root, "show", f"{commit}:./{rel}")
+    return None
+
+
 def committed_blob(root: Path, path: Path) -> str | None:
     """The object id of ``path`` as HEAD has it, or None if HEAD does not have it."""
     import git

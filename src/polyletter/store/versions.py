@@ -21,15 +21,19 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from polyletter.document.letter import Letter
 from polyletter.errors import GitError, LetterNotFoundError, WorkspaceStateError
 from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
 from polyletter.store import history
 from polyletter.store.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
-from polyletter.store.fileio import read_text
+from polyletter.store.fileio import read_text, refuse_outside_link
 from polyletter.store.workspace import Workspace
 from polyletter.writers.markdown import render_markdown
+
+if TYPE_CHECKING:
+    from polyletter.glossary.model import Glossary
 
 HUMAN_ORIGINS = ("human", "review")
 
@@ -53,6 +57,10 @@ class LanguageVersion:
     """Ids of blocks whose human edits were folded in by this load."""
     folded_from: set[str] = field(default_factory=set)
     """Which files held them: "po", "md"."""
+    recovered_from: str | None = None
+    """The commit the PO was recovered from, when the file itself was missing."""
+    glossary_flagged: list[str] = field(default_factory=list)
+    """Human blocks a glossary change flagged for review (set by ``translate``)."""
 
 
 def require_version(ws: Workspace, letter: str, lang: str) -> Path:
@@ -75,8 +83,14 @@ def load_version(
     ``editor(path)`` says who edited a file; it is asked only when an edit is found.
     """
     po_path, md_path = ws.po_path(letter, lang), ws.md_path(letter, lang)
-    entries = load_catalog(po_path)
-    version = LanguageVersion(letter, lang, entries)
+    refuse_outside_link(po_path, ws.root, what="PO file")
+    refuse_outside_link(md_path, ws.root, what="translation")
+    recovered: str | None = None
+    if po_path.exists():
+        entries = load_catalog(po_path)
+    else:
+        entries, recovered = _recover_catalog(ws, po_path, md_path)
+    version = LanguageVersion(letter, lang, entries, recovered_from=recovered)
     today = dt.date.today().isoformat()
 
     md_texts: dict[str, str] = {}
@@ -109,7 +123,43 @@ def load_version(
             entries[block_id] = _as_human(entry, md_text if md_edited else entry.translation, author, today)
             version.folded.append(block_id)
             version.folded_from.add("md" if md_edited else "po")
+    if recovered:
+        # Only people's work is taken back from history: deleting a PO still retranslates the rest.
+        version.entries = {
+            k: e for k, e in entries.items() if e.origin in HUMAN_ORIGINS or k in version.folded
+        }
+        if not version.entries:
+            version.recovered_from = None  # nothing of a person's in it: a plain fresh translation
     return version
+
+
+def _recover_catalog(ws: Workspace, po_path: Path, md_path: Path) -> tuple[dict[str, Entry], str | None]:
+    """The entries of a deleted PO, from the newest commit that had it; ``({}, None)`` for a new version.
+
+    A PO deleted by hand (or by a tool) must not turn the human translations it
+    held into a fresh machine translation: the last committed PO is the truth
+    for them, and the ``.md`` edits are folded on top as usual (then only the
+    human entries are kept: the machine ones are translated again, which is
+    what deleting a PO is for). A ``.md``
+    without any PO, here or in Git, may hold human text nobody can tell apart
+    from a machine one: stop rather than overwrite it.
+    """
+    try:
+        found = history.last_committed_text(ws.root, po_path)
+    except GitError:
+        found = None
+    if found is not None:
+        commit, text = found
+        return parse_catalog(text, po_path), commit
+    if md_path.exists():
+        raise WorkspaceStateError(
+            f"has no PO next to it ({ws.rel(po_path)} is missing and not in Git history), "
+            "so its translations cannot be told apart from human ones",
+            path=ws.rel(md_path),
+            hint=f"Restore the PO (`git checkout -- {ws.rel(po_path)}`), "
+            f"or move {ws.rel(md_path)} aside to translate afresh.",
+        )
+    return {}, None
 
 
 def _blocks(text: str, path: Path) -> list[RawBlock]:
@@ -144,8 +194,45 @@ def _stale_rendering(ws: Workspace, md_path: Path, po_path: Path, md_text: str) 
     return _texts(_blocks(committed_md, md_path)) == [e.translation or e.source for e in entries]
 
 
+def glossary_stale(entry: Entry, glossary: Glossary | None, source: str, target: str) -> bool:
+    """Whether a glossary change since ``entry`` was written leaves its terms wrong.
+
+    An entry records the hash of the glossary it was translated (or reviewed)
+    with. When that is not the current glossary, the entry is stale -- reason
+    "glossary" -- if the current glossary finds a term of its source missing
+    or altered in it. Entries recorded with no glossary (dates, signatories,
+    versions from before there was one) are not judged.
+    """
+    recorded = entry.provenance.get("glossary")
+    if glossary is None or not glossary.terms or not recorded or not entry.translation:
+        return False
+    if recorded == glossary.content_hash[:12]:
+        return False
+    from polyletter.glossary import check_terms
+
+    return bool(check_terms(entry.source, entry.translation, glossary, source, target))
+
+
+def flag_for_glossary(entry: Entry, glossary: Glossary) -> Entry:
+    """A human translation the glossary no longer agrees with: kept word for word, flagged for review.
+
+    ``previous`` holds the same text, so unflagging it (Poedit, ``review``)
+    approves it as it stands, as for any entry waiting for review.
+    """
+    notes = {
+        **entry.provenance,
+        "glossary": glossary.content_hash[:12],
+        "stale": "glossary",
+        "previous": entry.translation.replace("\n", "\\n"),
+        "previous-by": entry.provenance.get("by", "unknown"),
+    }
+    return replace(entry, fuzzy=True, provenance=stamp(notes, entry.translation))
+
+
 def _as_human(entry: Entry, text: str, author: str | None, today: str) -> Entry:
     provenance = {"origin": "human", "by": author or "unknown", "date": today}
+    if "glossary" in entry.provenance:  # the glossary the human saw: a later change may need their review
+        provenance["glossary"] = entry.provenance["glossary"]
     return replace(
         entry, translation=text, fuzzy=False, previous_source=None, provenance=stamp(provenance, text)
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from polyletter.errors import LetterNotFoundError, NotAWorkspaceError
 from polyletter.store.config import CONFIG_NAME, Config, load_config
+from polyletter.store.fileio import refuse_outside_link
 
 MASTER_SUFFIXES = (".md", ".txt", ".markdown")
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -85,7 +86,7 @@ class Workspace:
         for suffix in MASTER_SUFFIXES:
             candidate = folder / f"{name}{suffix}"
             if candidate.is_file():
-                return candidate
+                return refuse_outside_link(candidate, self.root, what="master letter")
         known = sorted(p.stem for p in folder.glob("*") if p.suffix in MASTER_SUFFIXES)
         if not folder.is_dir() or not known:
             raise LetterNotFoundError(

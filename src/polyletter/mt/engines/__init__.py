@@ -2,7 +2,8 @@
 
 Each engine module provides ``create(config) -> Engine`` and ``PLACEHOLDER_RE``
 (the shape of the stand-ins it is given for glossary terms, or None when it
-is given the terms themselves). Modules are imported on first use only.
+is given the terms themselves), and may provide ``DEBRIS_RE``, the looser shape
+of what an engine leaves of them (QA reports it). Modules are imported on first use only.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def get_engine(name: str, config: Config) -> Engine:
 
 @functools.cache
 def placeholder_patterns() -> tuple[re.Pattern[str], ...]:
-    """The placeholder shapes of every registered engine, for QA to find any that leaked."""
-    found = (getattr(_module(name), "PLACEHOLDER_RE", None) for name in engine_names())
+    """The placeholder shapes of every registered engine (their debris, if known), for QA."""
+    modules = [_module(name) for name in engine_names()]
+    found = (getattr(m, "DEBRIS_RE", None) or getattr(m, "PLACEHOLDER_RE", None) for m in modules)
     return tuple(pattern for pattern in found if pattern is not None)
 
 

@@ -21,9 +21,11 @@ How a batch is run, and why:
   control characters, any Unicode -- is escaped by the deformatter and comes
   back as it went in (``tests/test_apertium.py`` round-trips it through an
   identity mode and fuzzes the real pair).
-* ``-u`` makes the generator run as ``lt-proc -n``, which drops all three
-  marks: ``*`` (unknown word), ``@`` (missing from the bilingual dictionary)
-  and ``#`` (no surface form).
+* No ``-u``: the output keeps Apertium's marks, ``*`` (unknown word), ``@``
+  (missing from the bilingual dictionary) and ``#`` (no surface form), so
+  that what the engine did not know is not lost: :meth:`ApertiumEngine.unmark`
+  strips them and names the words (``check`` reports them per block). The
+  cache keeps the marked output (``cache_tag``).
 * Each sentence is stripped, and runs of spaces are collapsed unless the
   source had some: a dropped word (pro-drop "he", the genitive ``'s``)
   leaves its blank behind (" Dijo", "este año  informe").
@@ -64,6 +66,8 @@ PLACEHOLDER_PREFIX = "ZXQ"
 PLACEHOLDER_WIDTH = 4
 PLACEHOLDER_RE = re.compile(rf"{PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}")
 """Matches every token :meth:`ApertiumEngine.placeholder` makes (to find any left unrestored)."""
+DEBRIS_RE = re.compile(rf"(?i:\w*{PLACEHOLDER_PREFIX}\w*)")
+"""Any word holding what is left of a placeholder: split (``AAde ZXQAA``), inflected, lower-cased."""
 
 # Apertium names languages with ISO 639-3 codes (older pairs with 639-1); polyletter uses
 # 639-1 where one exists. Codes without a 639-1 twin (ast, frp, szl, ...) are kept as they are.
@@ -170,6 +174,8 @@ class ApertiumEngine:
 
     name = "apertium"
     glossary_strategy = "placeholder"
+    cache_tag = " +marks"
+    """Cached answers keep the unknown-word marks (older cache entries, made with ``-u``, do not)."""
 
     def __init__(
         self, datadirs: Sequence[Path | str] | None = None, timeout: float = DEFAULT_TIMEOUT
@@ -275,6 +281,30 @@ class ApertiumEngine:
             letters = chr(ord("A") + digit) + letters
         return PLACEHOLDER_PREFIX + letters
 
+    # ------------------------------------------------------------ unknown words
+
+    def unmark(self, sentence: str, translated: str) -> tuple[str, list[str]]:
+        """``translated`` without Apertium's ``*``/``@``/``#`` marks, and the words marked ``*`` or ``@``.
+
+        A mark is one of those characters right before a word, where the sentence
+        sent did not have that same character before that same word (a literal
+        ``#R2P`` or ``*note`` passes through Apertium as it is). Placeholders are
+        unknown words on purpose and are not reported; nor are words that are
+        capitalised in the sentence other than at its start (names, which are
+        copied on purpose).
+        """
+        words: list[str] = []
+
+        def strip(m: re.Match[str]) -> str:
+            mark, word = m.group(1), m.group(2)
+            if mark + word in sentence:
+                return m.group()
+            if mark in "*@" and _reportable(word, sentence):
+                words.append(word)
+            return word
+
+        return _MARKED.sub(strip, translated), list(dict.fromkeys(words))
+
     # -------------------------------------------------------------- translate
 
     def translate(
@@ -286,8 +316,20 @@ class ApertiumEngine:
     ) -> list[str]:
         """All sentences through one ``apertium`` process, one paragraph each (see the module docstring).
 
-        ``terms`` is unused: glossary terms reach Apertium as placeholders.
+        ``terms`` is unused: glossary terms reach Apertium as placeholders. The
+        translations come without marks; :meth:`translate_marked` keeps them.
         """
+        marked = self.translate_marked(source, target, sentences, terms)
+        return [self.unmark(s, t)[0] for s, t in zip(sentences, marked, strict=True)]
+
+    def translate_marked(
+        self,
+        source: str,
+        target: str,
+        sentences: Sequence[str],
+        terms: Sequence[Sequence[TermSpan]] | None = None,
+    ) -> list[str]:
+        """:meth:`translate`, with Apertium's unknown-word marks left in (:meth:`unmark` strips them)."""
         if not sentences:
             return []
         if shutil.which("apertium") is None:
@@ -321,7 +363,7 @@ class ApertiumEngine:
         It gets a process group of its own, so that a timeout kills the whole
         pipeline and not just the script.
         """
-        command = ["apertium", "-d", str(mode.datadir), "-u", "-f", "txt", mode.name]
+        command = ["apertium", "-d", str(mode.datadir), "-f", "txt", mode.name]
         env = {**os.environ, "LC_ALL": "C.UTF-8"}
         try:
             proc = subprocess.Popen(
@@ -365,7 +407,20 @@ class ApertiumEngine:
         return [part.strip() for part in output.rstrip("\n").split("\n\n")], stderr
 
 
-_LEADING_PLACEHOLDER = re.compile(rf"^({PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}) (\w)(\w*)")
+_MARKED = re.compile(r"(?<!\w)([*@#])(\w[\w'\u2019-]*)")
+
+
+def _reportable(word: str, sentence: str) -> bool:
+    """An unknown word worth a reviewer's look: not a placeholder, not a name."""
+    if DEBRIS_RE.fullmatch(word):
+        return False
+    capitalised = any(ch.isupper() for ch in word)
+    return not capitalised or (sentence.startswith(word) and not any(ch.isupper() for ch in word[1:]))
+
+
+_LEADING_PLACEHOLDER = re.compile(
+    rf"^[*@#]?({PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}) ([*@#]?\w)(\w*)"
+)
 
 
 def _undo_start_capital(source: str, translated: str) -> str:
@@ -377,7 +432,8 @@ def _undo_start_capital(source: str, translated: str) -> str:
     match = _LEADING_PLACEHOLDER.match(translated)
     if not match or not source.startswith(match[1]) or not match[3].islower():
         return translated
-    return f"{match[1]} {match[2].lower()}{match[3]}{translated[match.end() :]}"
+    start = translated[: match.start(2)]  # the placeholder, with its unknown-word mark if any
+    return f"{start}{match[2].lower()}{match[3]}{translated[match.end() :]}"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
