@@ -102,9 +102,9 @@ class _Recording(ApertiumEngine):
         super().__init__()
         self.sent: list[str] = []
 
-    def translate(self, source, target, sentences, terms=None):  # type: ignore[override]
+    def translate_marked(self, source, target, sentences, terms=None):  # type: ignore[override]
         self.sent += list(sentences)
-        return super().translate(source, target, sentences, terms)
+        return super().translate_marked(source, target, sentences, terms)
 
 
 @needs_apertium
