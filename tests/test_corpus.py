@@ -356,3 +356,33 @@ def test_a_word_master_with_a_signatory_table_reads_to_the_same_signatories(tmp_
         ("Saferworld", ("United Kingdom",)),
         ("Oxfam", ("Kenya",)),
     ]
+
+
+@needs_apertium
+def test_a_workspace_formula_lexicon_adds_its_own_formulas(workspace: Workspace) -> None:
+    (workspace.root / "formulas.yaml").write_text(
+        "closings:\n  warmly:\n"
+        "    en: ['In solidarity and friendship,']\n    es: ['Con solidaridad y amistad,']\n",
+        encoding="utf-8",
+    )
+    master = workspace.root / "translations" / "en" / "warm.md"
+    master.write_text(
+        "12 June 2007\n\nDear colleagues,\n\nWe write to thank you for your work this year.\n\n"
+        "In solidarity and friendship,\n\nWaging Peace (United Kingdom)\n",
+        encoding="utf-8",
+    )
+    git(workspace.root, "add", "-A")
+    git(workspace.root, "commit", "-qm", "warm")
+    reading = inspect_letter(workspace, "warm")
+    assert [b.kind.value for b in reading.letter.blocks] == [
+        "date", "salutation", "paragraph", "closing", "signatories"
+    ]  # fmt: skip
+    translate_letter(workspace, "warm", ["es"], engine=ApertiumEngine())
+    spanish = workspace.md_path("warm", "es").read_text(encoding="utf-8")
+    assert "Con solidaridad y amistad," in spanish and "Estimados colegas:" in spanish
+
+
+def test_a_broken_workspace_formula_lexicon_is_a_one_line_error(workspace: Workspace) -> None:
+    (workspace.root / "formulas.yaml").write_text("closings: [not, a, mapping]\n", encoding="utf-8")
+    done = polyletter("inspect", "r2p-2012", cwd=workspace.root)
+    assert_clean_error(done, "formulas.yaml")

@@ -88,9 +88,17 @@ def _pattern(form: str) -> re.Pattern[str]:
 def load_lexicon(workspace_root: Path | None = None) -> Lexicon:
     """The shipped lexicon, with the workspace's ``formulas.yaml`` entries added or replacing by id."""
     shipped = _shipped()
-    if workspace_root is None or not (workspace_root / WORKSPACE_FILE).is_file():
+    own = workspace_root / WORKSPACE_FILE if workspace_root is not None else None
+    if own is None or not own.is_file():
         return shipped
-    return _merge(shipped, _parse(_read(workspace_root / WORKSPACE_FILE), workspace_root / WORKSPACE_FILE))
+    stat = own.stat()
+    return _with_workspace(own, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _with_workspace(path: Path, mtime_ns: int, size: int) -> Lexicon:
+    """The shipped lexicon merged with a workspace's file, parsed once per version of that file."""
+    return _merge(_shipped(), _parse(_read(path), path))
 
 
 @functools.lru_cache(maxsize=1)
