@@ -198,11 +198,16 @@ def _split_countries(text: str, lang: str) -> tuple[tuple[str, ...], str]:
 
 
 def _looks_like_place(text: str) -> bool:
-    """A name CLDR may not know but that reads as a country or region ("Myanmar", "Kurdistan")."""
+    """A name CLDR may not know but that reads as a country or region ("Myanmar", "Kurdistan").
+
+    Its first and last words are capitalised or caseless ("République démocratique du Congo";
+    a translation's "الولايات المتحدة وسويسرا", whose "and" is a prefix); it holds no digit.
+    """
     words = text.split()
     return (
-        0 < len(words) <= 4
-        and all(w[:1].isupper() or (w.islower() and len(w) <= 3) for w in words)
+        0 < len(words) <= 6
+        and not words[0][:1].islower()
+        and not words[-1][:1].islower()
         and not any(ch.isdigit() for ch in text)
     )
 

@@ -28,6 +28,7 @@ _COUNTRY_ALIASES = {
     "ivory coast": "CI",
     "cote d'ivoire": "CI",
     "burma": "MM",
+    "myanmar": "MM",
     "czech republic": "CZ",
     "russia": "RU",
     "russian federation": "RU",
@@ -88,7 +89,10 @@ def _fold(text: str) -> str:
 @functools.lru_cache(maxsize=16)
 def _territory_index(lang: str) -> dict[str, str]:
     index = {_fold(name): code for code, name in locale_for(lang).territories.items()}
-    if lang.split("_")[0] == "en":
+    base = lang.replace("-", "_").split("_")[0]
+    # The formal names polyletter writes ("République démocratique du Congo") read back too.
+    index.update({_fold(names[base]): code for code, names in _FORMAL_NAMES.items() if base in names})
+    if base == "en":
         index.update(_COUNTRY_ALIASES)
     return index
 
@@ -127,7 +131,10 @@ def render_countries(countries: tuple[str, ...], joiner: str, source: str, targe
 def country_name(code: str, lang: str) -> str | None:
     """The name of a country in ``lang``, formal where diplomacy expects it."""
     formal = _FORMAL_NAMES.get(code, {}).get(lang.split("_")[0])
-    return formal or locale_for(lang).territories.get(code)
+    name = formal or locale_for(lang).territories.get(code)
+    # CLDR qualifies a few names ("Myanmar (Birmania)"); inside a signatory's parenthesis the
+    # qualifier would nest brackets, so the name stands alone.
+    return re.sub(r"\s*\([^()]*\)\s*$", "", name) if name else name
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
