@@ -134,7 +134,7 @@ def _roles(raw: Sequence[RawBlock], lang: str, lexicon: Lexicon) -> list[BlockKi
     # The salutation is the last formula before the body ("To the Members ..., Excellencies,").
     before_body = [i for i in candidates if i < prose]
     salutation = before_body[-1] if before_body else (candidates[0] if candidates else None)
-    body_start = salutation + 1 if salutation is not None else _first_prose(raw)
+    body_start = salutation + 1 if salutation is not None else prose
     closing = next(
         (i for i in range(body_start, len(raw)) if _is_closing(raw, i, lang, lexicon)),
         None,
