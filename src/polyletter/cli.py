@@ -65,9 +65,8 @@ def _in_workspace() -> Iterator[Workspace]:
 
 
 def _split_langs(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    # Empty items are kept: the library refuses `--to ""` and `--to ","` instead of using the defaults.
+    return None if value is None else value.split(",")
 
 
 def _console():

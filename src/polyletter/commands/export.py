@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code
 from polyletter.document.letter import Letter
 from polyletter.readers import read_letter
 from polyletter.store import history
@@ -23,7 +23,7 @@ from polyletter.store.workspace import Workspace
 def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
     """The Letter of one language: the master itself, or its structure with the PO's text."""
     name = ws.letter_name(letter)
-    locale_for(lang)
+    lang = lang_code(lang, "--lang")
     master = read_letter(ws.master_path(name), ws.config.source)
     if lang == ws.config.source:
         return master
@@ -47,6 +47,7 @@ def export_letter(
     is written when the letter, the language or the template is refused.
     """
     name = ws.letter_name(letter)
+    lang = lang_code(lang, "--lang")
     path = Path(output) if output else ws.export_path(name, lang)
     _write(ws, name, [(lang, path)], template)
     return path
