@@ -397,6 +397,9 @@ def _status_details(item) -> str:
         parts.append(f"needs review: {', '.join(item.review_blocks)}")
     if item.uncommitted_files:
         parts.append(f"uncommitted: {', '.join(item.uncommitted_files)}")
+    if item.export == "stale":
+        fix = f"polyletter export {item.letter} --lang {item.lang}"
+        parts.append(f"export stale ({item.export_detail}); run `{fix}`")
     return "; ".join(parts)
 
 
