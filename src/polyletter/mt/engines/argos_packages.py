@@ -715,7 +715,7 @@ def install_from_index(
     :func:`install_from_file`; the temporary file is always removed. Network
     failures raise :class:`PackageIndexError` with the ``--file`` hint.
     """
-    from polyletter.document.languages import lang_code
+    from polyletter.document.languages import lang_code, normalise_lang
 
     for what, code in [("FROM", from_code), *(("TO", c) for c in to_codes)]:
         if not code.strip():
@@ -723,13 +723,18 @@ def install_from_index(
     available = available_models(timeout=timeout)
     offered = {m.from_code for m in available} | {m.to_code for m in available}
 
-    def code_of(code: str, what: str) -> str:
-        # The index's own codes (Argos spells some its own way: pb, zt) are taken as they are.
-        return code if code in offered else lang_code(code, what)
+    def code_of(code: str) -> str:
+        # The index's own codes (Argos spells some its own way: pb, zt) are taken as they are;
+        # a code neither it nor CLDR knows goes on to _choose, whose error lists what is offered.
+        try:
+            return code if code in offered else normalise_lang(code)
+        except ValueError:
+            return code.strip()
 
-    source = code_of(from_code, "FROM")
-    targets = dict.fromkeys(code_of(code, "TO") for code in to_codes)
-    chosen = [_choose(available, source, to_code) for to_code in targets]
+    source = code_of(from_code)
+    targets = dict.fromkeys(code_of(code) for code in to_codes)
+    picked = (_choose(available, source, to_code) for to_code in targets)
+    chosen = list({(m.from_code, m.to_code): m for m in picked}.values())  # es-MX and es: one en->es
     downloads = _downloads_dir()
     downloads.mkdir(parents=True, exist_ok=True)
     results = []
