@@ -321,6 +321,37 @@ CASES: dict[str, tuple[Setup, str]] = {
         "unknown language code 'klingon'",
     ),
     "target is the source": (_args("translate", "r2p-2012", "--to", "en"), "en is the source language"),
+    "target is the source in capitals": (
+        _args("translate", "r2p-2012", "--to", "EN"),
+        "en is the source language",
+    ),
+    "empty --to": (_args("translate", "r2p-2012", "--to", ""), "--to: no language given"),
+    "--to a lone comma": (_args("translate", "r2p-2012", "--to", ","), "--to: no language given"),
+    "--to with an empty item": (_args("translate", "r2p-2012", "--to", "fr,"), "--to: empty language code"),
+    "unknown region": (_args("translate", "r2p-2012", "--to", "es-ZZ"), "unknown language code 'es-ZZ'"),
+    "empty check --lang": (_args("check", "r2p-2012", "--lang", ""), "--lang: no language given"),
+    "empty export --lang": (_args("export", "r2p-2012", "--lang", ""), "--lang: empty language code"),
+    "unknown log --lang": (_args("log", "r2p-2012", "--lang", "xx"), "--lang: unknown language code 'xx'"),
+    "empty diff --lang": (_args("diff", "r2p-2012", "--lang", " "), "--lang: empty language code"),
+    "empty review --lang": (_args("review", "export", "r2p-2012", "--lang", ""), "--lang: empty language"),
+    "empty compare language": (_args("compare", "r2p-2012", "en", ""), "LANGS: empty language code"),
+    "empty models install TO": (_args("models", "install", "en", ""), "TO: empty language code"),
+    "empty settings source": (
+        _config('[project]\nsource = ""\n'),
+        "polyletter.toml: [project] source: empty language code",
+    ),
+    "unknown settings target": (
+        _config('[project]\ntargets = ["fr", "fe"]\n'),
+        "polyletter.toml: [project] targets: unknown language code 'fe'",
+    ),
+    "empty settings target": (
+        _config('[project]\ntargets = ["fr", ""]\n'),
+        "polyletter.toml: [project] targets: empty language code",
+    ),
+    "unknown settings pivot": (
+        _config('[engine]\npivot = "enx"\n'),
+        "polyletter.toml: [engine] pivot: unknown language code 'enx'",
+    ),
     "export never translated": (_args("export", "r2p-2012", "--lang", "pt"), "no pt version of r2p-2012"),
     "missing model file": (_args("models", "install", "--file", "nowhere.argosmodel"), "nowhere.argosmodel"),
     "review file that is a text file": (

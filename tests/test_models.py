@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from polyletter.errors import ModelError, PackageIndexError
+from polyletter.errors import ConfigError, ModelError, PackageIndexError
 from polyletter.mt.engines import argos_packages as models
 from polyletter.mt.engines.argos_packages import InstalledModel
 from polyletter.testing.argos_model import build_argos_package
@@ -479,3 +479,15 @@ def test_downloaded_package_for_the_wrong_pair_is_refused(
     with pytest.raises(ModelError, match="en->es model, but en->fr was expected"):
         models.install_from_index("en", ["fr"])
     assert models.installed_models() == []
+
+
+def test_install_takes_any_spelling_and_a_regional_code_gets_its_base_model(
+    argos_package_factory, package_index_server, package_index_dir, monkeypatch
+):
+    """Issue 12, item 8: `models install EN es_MX` installs en->es (Argos models are per language)."""
+    publish(package_index_dir, package_index_server, {("en", "es"): argos_package_factory("en", "es")})
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", package_index_server)
+    installed = models.install_from_index("EN", ["es_MX", "ES"])
+    assert [(m.from_code, m.to_code) for m in installed] == [("en", "es")]
+    with pytest.raises(ConfigError, match="TO: empty language code"):
+        models.install_from_index("en", [" "])

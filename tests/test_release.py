@@ -24,7 +24,10 @@ def test_the_tag_records_the_master_and_every_version(translated: Workspace) -> 
     assert release.tag == "polyletter/r2p-2012/v1" and release.name == "v1"
     assert release.commit == git(ws.root, "rev-parse", "HEAD").strip()
     assert release.tagger == "Jane Translator <jane@example.org>"
-    assert release.warnings == []
+    assert release.warnings == [  # nothing imperfect but the Word files never exported (issue 12, item 5)
+        f"{lang}: no export (exports/r2p-2012.{lang}.docx); run `polyletter export r2p-2012 --all`"
+        for lang in ("en", "es", "fr")
+    ]
     assert git(ws.root, "cat-file", "-t", release.tag).strip() == "tag"  # annotated
 
     message = git(ws.root, "tag", "-l", "--format=%(contents)", release.tag)
@@ -102,7 +105,8 @@ def test_an_imperfect_version_is_released_with_a_warning(translated: Workspace) 
     change_master(ws)
     git(ws.root, "commit", "-qam", "master: this autumn")
     release = release_letter(ws, LETTER, "v1")
-    assert release.warnings == ["fr: 1 block(s) behind the master", "es: 1 block(s) behind the master"]
+    versions = [w for w in release.warnings if "export" not in w]
+    assert versions == ["fr: 1 block(s) behind the master", "es: 1 block(s) behind the master"]
     assert {v.lang: v.stale for v in release.versions} == {"es": 1, "fr": 1}
 
 

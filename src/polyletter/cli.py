@@ -65,9 +65,8 @@ def _in_workspace() -> Iterator[Workspace]:
 
 
 def _split_langs(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    # Empty items are kept: the library refuses `--to ""` and `--to ","` instead of using the defaults.
+    return None if value is None else value.split(",")
 
 
 def _console():
@@ -398,6 +397,9 @@ def _status_details(item) -> str:
         parts.append(f"needs review: {', '.join(item.review_blocks)}")
     if item.uncommitted_files:
         parts.append(f"uncommitted: {', '.join(item.uncommitted_files)}")
+    if item.export == "stale":
+        fix = f"polyletter export {item.letter} --lang {item.lang}"
+        parts.append(f"export stale ({item.export_detail}); run `{fix}`")
     return "; ".join(parts)
 
 

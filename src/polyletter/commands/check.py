@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from polyletter.document.languages import lang_codes
 from polyletter.glossary.workspace import workspace_glossary
 from polyletter.qa.checks import CheckReport, QAFinding, check_version
 from polyletter.readers import read_letter
@@ -20,7 +21,7 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
     name = ws.letter_name(letter)
     source = ws.config.source
     master = read_letter(ws.master_path(name), source)
-    langs = list(langs or ws.config.targets)
+    langs = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
     glossary = workspace_glossary(ws)
     report = CheckReport(name, langs)
     for lang in langs:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from polyletter.document.languages import is_right_to_left, language_name
+from polyletter.document.languages import is_right_to_left, lang_codes, language_name
 from polyletter.errors import ConfigError, PolyletterError
 from polyletter.store.workspace import Workspace
 
@@ -64,16 +64,14 @@ def compare_letter(ws: Workspace, letter: str, langs: Sequence[str]) -> Comparis
 
     name = ws.letter_name(letter)
     source = ws.config.source
-    wanted = list(dict.fromkeys(lang.strip() for lang in langs if lang.strip()))
-    if not wanted:
+    if not [lang for lang in langs if lang.strip()]:
         raise ConfigError("no languages to compare", hint=f"Name them, e.g. `compare {name} {source} fr es`.")
+    wanted = lang_codes(langs, "LANGS")
     master = read_letter(ws.master_path(name), source)
     columns: dict[str, dict | None] = {}
     for lang in wanted:
         if lang == source:
             continue
-        if "/" in lang or "\\" in lang or lang.startswith("."):
-            raise ConfigError(f"unknown language code {lang!r}", hint="Use codes such as fr, es, ar.")
         columns[lang] = _entries(ws, name, lang) if ws.po_path(name, lang).is_file() else None
     rows = []
     for block in master.blocks:

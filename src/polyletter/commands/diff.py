@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code
 from polyletter.errors import LetterNotFoundError, PolyletterError
 from polyletter.store import history
 from polyletter.store.catalog import Entry, load_catalog
@@ -87,7 +87,7 @@ def diff_base(ws: Workspace, letter: str, lang: str, since: str | None = None) -
     printing :func:`letter_diff`'s blocks.
     """
     name = ws.letter_name(letter)
-    locale_for(lang)
+    lang = lang_code(lang, "--lang")
     if since is not None:
         return resolve_since(ws, name, since)
     releases = list_releases(ws, name)

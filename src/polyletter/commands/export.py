@@ -9,9 +9,11 @@ byte for byte the same file, so a partner's copy can be matched to history.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code
 from polyletter.document.letter import Letter
 from polyletter.readers import read_letter
 from polyletter.store import history
@@ -23,7 +25,7 @@ from polyletter.store.workspace import Workspace
 def language_version(ws: Workspace, letter: str, lang: str) -> Letter:
     """The Letter of one language: the master itself, or its structure with the PO's text."""
     name = ws.letter_name(letter)
-    locale_for(lang)
+    lang = lang_code(lang, "--lang")
     master = read_letter(ws.master_path(name), ws.config.source)
     if lang == ws.config.source:
         return master
@@ -47,6 +49,7 @@ def export_letter(
     is written when the letter, the language or the template is refused.
     """
     name = ws.letter_name(letter)
+    lang = lang_code(lang, "--lang")
     path = Path(output) if output else ws.export_path(name, lang)
     _write(ws, name, [(lang, path)], template)
     return path
@@ -126,3 +129,56 @@ def _uncommitted_inputs(ws: Workspace, name: str, lang: str) -> tuple[str, ...]:
     status = history.git_read(ws.root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
     changed = [entry[3:] for entry in status.split("\0") if len(entry) > 3]  # "XY path", repo-relative
     return tuple(path for path in paths if any(name.endswith(path) for name in changed))
+
+
+@dataclass(frozen=True)
+class ExportState:
+    """Whether ``exports/<letter>.<lang>.docx`` still shows its language version as committed."""
+
+    path: str
+    """Workspace-relative path of the export."""
+    state: str
+    """``none`` (never exported), ``current``, or ``stale``."""
+    built_from: str = ""
+    """The commit the file says it was built from (its core properties)."""
+    reason: str = ""
+    """Why it is stale, in a few words."""
+
+
+def export_state(ws: Workspace, name: str, lang: str) -> ExportState:
+    """Compare an export's recorded commit with the commits that touched its inputs since.
+
+    The DOCX records the commit it was built from (``identifier``) and whether
+    its inputs had uncommitted changes (``description``). It is stale when a
+    later commit touched the master, the PO or the Markdown (``review import``,
+    a retranslation, a hand edit folded in), when it was built from files not
+    committed, or when it records no commit this repository has. One ``git
+    log`` per existing export; no python-docx (``status`` calls this).
+    """
+    from polyletter.ooxml.package import read_core_provenance
+
+    path = ws.export_path(name, lang)
+    rel = ws.rel(path)
+    if not path.is_file():
+        return ExportState(rel, "none")
+    recorded = read_core_provenance(path)
+    if recorded is None:
+        return ExportState(rel, "stale", reason="not a polyletter export (no readable core properties)")
+    commit, description = recorded
+    if not commit or "uncommitted" in description:
+        return ExportState(rel, "stale", commit, "built from files not committed")
+    inputs = [ws.rel(ws.master_path(name))]
+    if lang != ws.config.source:
+        inputs += [ws.rel(ws.po_path(name, lang)), ws.rel(ws.md_path(name, lang))]
+    # The id comes from a file anyone can edit: only a full hex id reaches git, never an option.
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit) or not _is_commit(ws, commit):
+        reason = f"built from {commit[:12]!r}, not a commit of this repository"
+        return ExportState(rel, "stale", commit, reason)
+    later = history.git_read(ws.root, "log", "-1", "--format=%H", f"{commit}..HEAD", "--", *inputs).strip()
+    if later:
+        return ExportState(rel, "stale", commit, f"built from {commit[:12]}; changed since in {later[:12]}")
+    return ExportState(rel, "current", commit)
+
+
+def _is_commit(ws: Workspace, commit: str) -> bool:
+    return history.resolve(ws.root, f"{commit}^{{commit}}") is not None

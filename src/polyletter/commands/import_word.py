@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code
 from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError, LetterNotFoundError, WorkspaceStateError
 from polyletter.readers.docx import read_docx
@@ -42,8 +42,7 @@ def import_word(ws: Workspace, path: Path | str, *, name: str, lang: str | None 
             f"{name!r} is not a letter name", hint="Give a bare name such as r2p-2012, not a path."
         )
     letter = ws.letter_name(name)
-    lang = lang or ws.config.source
-    locale_for(lang)
+    lang = ws.config.source if lang is None else lang_code(lang, "--lang")
     target = ws.translations / lang / f"{letter}.md"
     with workspace_lock(ws):
         _check_target(ws, letter, lang, target)

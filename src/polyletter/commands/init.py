@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code, lang_codes
 from polyletter.errors import WorkspaceStateError
 from polyletter.store import history, trailers
 from polyletter.store.config import CONFIG_NAME, default_config_text
@@ -38,8 +38,8 @@ def init_workspace(
     Refuses to touch a directory that already is a workspace; the repository
     is created only when ``directory`` is not inside one already.
     """
-    for lang in (source, *targets):
-        locale_for(lang)
+    source = lang_code(source, "--source")
+    targets = lang_codes(targets, "--to")
     if example and source != "en":
         raise WorkspaceStateError("the example letter is in English", hint="Use --source en with --example.")
     directory = Path(directory).absolute()

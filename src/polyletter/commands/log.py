@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code
 from polyletter.store import history, trailers
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
@@ -65,7 +65,7 @@ def letter_log(ws: Workspace, letter: str, lang: str | None = None) -> list[LogE
     """
     name = ws.letter_name(letter)
     if lang is not None:
-        locale_for(lang)
+        lang = lang_code(lang, "--lang")
     if history.resolve(ws.root, "HEAD") is None:
         return []
     specs = _letter_pathspecs(ws, name, lang)

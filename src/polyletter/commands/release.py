@@ -129,7 +129,9 @@ def _record(ws: Workspace, letter: str, name: str, tag: str, master_path: Path) 
             version.stale += sources.get(entry.block_id, entry.source) != entry.source
         versions.append(version)
 
-    warnings = [w for w in map(_warning, workspace_status(ws, letter)) if w]
+    statuses = workspace_status(ws, letter)
+    warnings = [w for w in map(_warning, statuses) if w]
+    warnings += _export_warnings(ws, letter, [ws.config.source, *(v.lang for v in versions)])
     released_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     marks = [
         (trailers.LETTER, letter),
@@ -172,6 +174,29 @@ def _warning(item: Any) -> str | None:
     }
     said = [details[flag] for flag in item.flags if flag in details]
     return f"{item.lang}: " + "; ".join(said) if said else None
+
+
+def _export_warnings(ws: Workspace, letter: str, langs: list[str]) -> list[str]:
+    """One line per language whose Word export is missing or older than what is tagged.
+
+    A release records what was sent, and partners are sent the DOCX: an export
+    built before the last review import would send the old text. Like
+    ``msgfmt --check`` or Weblate's outdated-file notice, this warns and lets the
+    tag be made (the tag records the PO, which is right); the user re-exports.
+    """
+    from polyletter.commands.export import export_state
+
+    warnings = []
+    for lang in langs:
+        found = export_state(ws, letter, lang)
+        if found.state == "none":
+            warnings.append(f"{lang}: no export ({found.path}); run `polyletter export {letter} --all`")
+        elif found.state == "stale":
+            warnings.append(
+                f"{lang}: export {found.path} is stale ({found.reason}); "
+                f"run `polyletter export {letter} --lang {lang}` before sending it"
+            )
+    return warnings
 
 
 def _head_blobs(ws: Workspace) -> dict[str, str]:

@@ -47,6 +47,7 @@ Decisions, as a Weblate or po4a user would expect them:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -54,7 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_code, normalise_lang
 from polyletter.document.letter import Block, BlockKind, Letter
 from polyletter.document.review import ReturnedRow, ReviewClaim, ReviewFile, ReviewRow, ReviewSheet
 from polyletter.errors import (
@@ -164,7 +165,7 @@ def review_sheet(ws: Workspace, name: str, master: Letter, version: LanguageVers
 def _version(ws: Workspace, letter: str, lang: str) -> tuple[str, Letter, LanguageVersion]:
     """The letter's name, its master and the language version with pending hand edits folded."""
     name = ws.letter_name(letter)
-    locale_for(lang)
+    lang = lang_code(lang, "--lang")
     source = ws.config.source
     if lang == source:
         raise ConfigError(
@@ -234,8 +235,18 @@ def import_review(
     """
     path = refuse_outside_link(Path(path), ws.root, what="review file")
     who = _check_reviewer(reviewer)
+    if lang is not None:
+        lang = lang_code(lang, "--lang")
     with workspace_lock(ws):
         returned = read_review(path)
+        try:  # the file's own code, normalised before it names a folder
+            returned = dataclasses.replace(
+                returned, claim=dataclasses.replace(returned.claim, lang=normalise_lang(returned.claim.lang))
+            )
+        except ValueError:
+            raise ReviewFileError(
+                f"belongs to language {returned.claim.lang!r}, which is not a language code", path=path
+            ) from None
         claim = returned.claim
         sweep_temp_files(ws.po_path(claim.letter, claim.lang).parent)  # a killed run's debris
         if (letter and letter != claim.letter) or (lang and lang != claim.lang):
@@ -271,12 +282,6 @@ def _target(ws: Workspace, claim: ReviewClaim, path: Path) -> tuple[str, Letter,
             f"belongs to letter {claim.letter!r}, which this workspace does not have",
             path=path,
             hint="Import it in the workspace it was exported from.",
-        ) from None
-    try:
-        locale_for(claim.lang)
-    except ConfigError:
-        raise ReviewFileError(
-            f"belongs to language {claim.lang!r}, which is not a language code", path=path
         ) from None
     if claim.lang == ws.config.source:
         raise ReviewFileError(

@@ -36,12 +36,14 @@ from polyletter.store import history
 from polyletter.store.catalog import Entry, load_catalog
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
-PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted")
+PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted", "export-stale")
 """Most urgent first. ``invalid``: the next run would refuse (a PO that does not
 parse, a Markdown whose blocks no longer line up with the master, one block
 edited two ways, an unreadable master). Unfolded hand edits come before
 staleness because they are a person's work not yet in the PO; ``uncommitted``
-is last because every other state of a hand-edited file implies it."""
+comes after them because every other state of a hand-edited file implies it.
+``export-stale``: the version is fine but ``exports/<letter>.<lang>.docx`` was
+built before its last commit (a review import, a retranslation)."""
 
 UP_TO_DATE = "up-to-date"
 
@@ -78,6 +80,10 @@ class VersionStatus:
     """The master itself has changes git has not committed."""
     problem: str | None = None
     """Why the version is ``invalid``: the message the next run would stop with."""
+    export: str = "none"
+    """The Word export's state: ``none`` (not exported), ``current`` or ``stale``."""
+    export_detail: str = ""
+    """Why the export is stale (the commit it was built from, the one that changed it since)."""
 
     @property
     def stale(self) -> int:
@@ -166,6 +172,11 @@ def workspace_status(
             for rel in (f"translations/{lang}/{name}.po", f"translations/{lang}/{name}.md")
             if rel in dirty
         ]
+        if not item.missing:  # an export is only read when it exists: zipfile + one tiny XML part
+            from polyletter.commands.export import export_state
+
+            exported = export_state(ws, name, lang)
+            item.export, item.export_detail = exported.state, exported.reason
         _set_state(item)
         out.append(item)
     return out
@@ -255,6 +266,7 @@ def _set_state(item: VersionStatus) -> None:
         "stale": bool(item.stale) and not item.missing,
         "needs-review": bool(item.review_blocks),
         "uncommitted": bool(item.uncommitted_files),
+        "export-stale": item.export == "stale",
     }
     item.flags = [flag for flag in PRIORITY if flags[flag]]
     item.state = item.flags[0] if item.flags else UP_TO_DATE

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.inline import CODE, Span, parse_inline, plain_text, relocate, render_inline
-from polyletter.document.languages import locale_for
+from polyletter.document.languages import lang_codes
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.document.localize import parse_date_line, render_countries, render_date_line
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
@@ -122,7 +122,7 @@ def _translate(
     master_path = ws.master_path(name)
     source = ws.config.source
     master = read_letter(master_path, source)
-    langs = _targets(targets or ws.config.targets, source)
+    langs = _targets(ws.config.targets if targets is None else lang_codes(targets, "--to"), source)
     active = engine if engine is not None and not isinstance(engine, str) else None
     active = active or get_engine(engine or ws.config.engine, ws.config)
     routes = {lang: plan_route(active, source, lang, ws.config.pivot) for lang in langs}
@@ -182,11 +182,11 @@ def _translate(
 
 
 def _targets(requested: Sequence[str], source: str) -> list[str]:
-    langs = list(dict.fromkeys(t.strip() for t in requested if t.strip()))
+    """The languages to translate into; ``requested`` is already normalised (``lang_codes``, the config)."""
+    langs = list(dict.fromkeys(requested))
     if not langs:
         raise ConfigError("no target languages", hint="Pass --to fr,es or set targets in polyletter.toml.")
     for lang in langs:
-        locale_for(lang)
         if lang == source:
             raise ConfigError(f"{lang} is the source language", hint="Leave it out of --to.")
     return langs

@@ -14,10 +14,14 @@ Arabic from :func:`is_right_to_left`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
 from polyletter.errors import ConfigError
+
+CODE_HINT = "Use a BCP 47 language code such as fr, es, pt-BR or es-419."
 
 
 @functools.lru_cache(maxsize=1024)
@@ -26,19 +30,53 @@ def normalise_lang(code: str) -> str:
     if not isinstance(code, str) or not code.strip():
         raise ValueError(f"{code!r} is not a language code")
     parts = code.strip().replace("_", "-").split("-")
-    if not all(part.isascii() and part.isalnum() for part in parts):
+    if not all(part.isascii() and part.isalnum() for part in parts) or parts[0].lower() in ("und", "root"):
         raise ValueError(f"{code!r} is not a language code")
     try:
-        Locale.parse("_".join(parts))
+        parsed = Locale.parse("_".join(parts))
     except (UnknownLocaleError, ValueError, TypeError):
         raise ValueError(f"unknown language code {code.strip()!r}") from None
-    out = [parts[0].lower()]
+    out = [parsed.language]  # CLDR's own code: eng -> en, iw -> he (one language, one folder)
     for part in parts[1:]:
         if len(part) == 4 and part.isalpha():
             out.append(part.title())  # script: Latn, Hans
+            known = parsed.script == out[-1]
         else:
             out.append(part.upper())  # region: BR, 419
+            known = parsed.territory == out[-1]
+        if not known:  # babel falls back silently ("en-ZZ" parses as en_US): that is a typo, not a locale
+            raise ValueError(f"unknown language code {code.strip()!r}")
     return "-".join(out)
+
+
+def lang_code(code: object, what: str, path: Path | str | None = None) -> str:
+    """``code`` normalised (``ES`` -> ``es``, ``es_mx`` -> ``es-MX``), or a ConfigError naming ``what``.
+
+    Every entry point (a CLI option, a key of polyletter.toml, a glossary
+    column) passes its codes through here, so one language is never two
+    folders, two cache keys or an ``apt-get install apertium-eng-ES`` hint;
+    ``what`` names the option or setting the user has to correct.
+    """
+    try:
+        return normalise_lang(code)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as err:
+        reason = "empty language code" if isinstance(code, str) and not code.strip() else str(err)
+        raise ConfigError(f"{what}: {reason}", path=path, hint=CODE_HINT) from None
+
+
+def lang_codes(
+    codes: str | Sequence[object], what: str, path: Path | str | None = None
+) -> list[str]:
+    """A list of codes (or one comma-separated string), normalised, without repeats.
+
+    An empty list, or an empty item (``--to ""``, ``--to ","``, ``--to fr,``) is
+    an error naming ``what``: falling back to the defaults would translate into
+    languages nobody asked for.
+    """
+    items = codes.split(",") if isinstance(codes, str) else list(codes)
+    if not items or all(isinstance(c, str) and not c.strip() for c in items):
+        raise ConfigError(f"{what}: no language given", path=path, hint=CODE_HINT)
+    return list(dict.fromkeys(lang_code(c, what, path) for c in items))
 
 
 def base_lang(code: str) -> str:

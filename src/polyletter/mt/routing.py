@@ -18,14 +18,29 @@ class Route:
 
 
 def plan_route(engine: Engine, source: str, target: str, pivot: str = "en") -> Route:
-    """A direct pair when installed; otherwise source->pivot->target when both halves are."""
+    """A direct pair when installed; otherwise source->pivot->target when both halves are.
+
+    A regional code (``es-MX``, ``pt-BR``) uses the engine's regional pair when it
+    has one, else its base language's (Argos models and Apertium pairs are per
+    language: es-MX is translated by en->es). The legs name the codes the engine
+    was called with, so the provenance says which pair was used.
+    """
     pairs = engine.pairs()
-    if (source, target) in pairs:
-        return Route(((source, target),))
-    if pivot not in (source, target) and (source, pivot) in pairs and (pivot, target) in pairs:
-        return Route(((source, pivot), (pivot, target)))
+    known = {code for pair in pairs for code in pair}
+    src, tgt, piv = (_engine_code(code, known) for code in (source, target, pivot))
+    if (src, tgt) in pairs:
+        return Route(((src, tgt),))
+    if piv not in (src, tgt) and (src, piv) in pairs and (piv, tgt) in pairs:
+        return Route(((src, piv), (piv, tgt)))
     raise EngineError(
         f"no {engine.name} model for {source}->{target}"
-        + (f" and no pivot through {pivot}" if pivot not in (source, target) else ""),
-        hint=f"Install one: {engine.install_hint(source, target)}",
+        + (f" and no pivot through {pivot}" if piv not in (src, tgt) else ""),
+        hint=f"Install one: {engine.install_hint(src, tgt)}",
     )
+
+
+def _engine_code(code: str, known: set[str]) -> str:
+    """``code`` if the engine has pairs for it, else its base language (which hints name too)."""
+    from polyletter.document.languages import base_lang
+
+    return code if code in known else base_lang(code)

@@ -338,3 +338,34 @@ def _zip_time(when: dt.datetime | None) -> tuple[int, int, int, int, int, int]:
         moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
     moment = min(max(moment, ZIP_EPOCH), dt.datetime(2107, 12, 31, 23, 59, 58))
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+_CORE_NS = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+}
+MAX_CORE_BYTES = 64 * 1024
+"""``docProps/core.xml`` is a few hundred bytes; anything larger is not one of ours."""
+
+
+def read_core_provenance(path: Path) -> tuple[str, str] | None:
+    """``(identifier, description)`` of a DOCX's core properties, or None if they cannot be read.
+
+    Exports record the commit they were built from there (writers/docx.DocxInfo).
+    Read with zipfile and one small ElementTree parse, no python-docx: ``status``
+    asks this of every export and must stay fast. The part is bounded and
+    refused if it carries a DTD, so the parse cannot expand entities.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > MAX_CORE_BYTES or _has_dtd(archive, info):
+                return None
+            root = ElementTree.fromstring(archive.read(info))
+    except (OSError, KeyError, EOFError, NotImplementedError, RuntimeError, InputFormatError):
+        return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ElementTree.ParseError):
+        return None
+    identifier = root.findtext("dc:identifier", default="", namespaces=_CORE_NS).strip()
+    description = root.findtext("dc:description", default="", namespaces=_CORE_NS).strip()
+    return identifier, description

@@ -115,14 +115,17 @@ def load_config(path: Path) -> Config:
         if not (isinstance(settings.timeout, (int, float)) and settings.timeout > 0):
             raise ConfigError(f"[engine.{table}] timeout must be a positive number of seconds", path=path)
     export = _table(data, "export", path)
+    from polyletter.document.languages import lang_code, lang_codes
+
     targets = project.get("targets", list(Config.targets))
-    if isinstance(targets, str):
-        targets = [t.strip() for t in targets.split(",") if t.strip()]
+    if not isinstance(targets, (str, list)):
+        raise ConfigError("[project] targets must be a list of language codes", path=path)
     config = Config(
-        source=str(project.get("source", Config.source)),
-        targets=tuple(str(t) for t in targets),
+        # Normalised here, once: "EN" and "en" must name the same folder, cache key and engine pair.
+        source=lang_code(project.get("source", Config.source), "[project] source", path),
+        targets=tuple(lang_codes(targets, "[project] targets", path) if targets != [] else ()),
         engine=str(engine.get("name", Config.engine)),
-        pivot=str(engine.get("pivot", Config.pivot)),
+        pivot=lang_code(engine.get("pivot", Config.pivot), "[engine] pivot", path),
         glossaries=tuple(project.get("glossaries", Config.glossaries)),
         page_size=str(export.get("page_size", Config.page_size)),
         argos=argos_settings,

@@ -628,9 +628,13 @@ def install_from_file(path: Path) -> InstalledModel:
 
 
 def _choose(available: list[AvailableModel], from_code: str, to_code: str) -> AvailableModel:
-    matches = [m for m in available if (m.from_code, m.to_code) == (from_code, to_code)]
-    if matches:
-        return matches[-1]  # sorted by version: the newest
+    """The newest model for the pair; for a regional code (es-MX), its base language's (es)."""
+    from polyletter.document.languages import base_lang
+
+    for wanted in dict.fromkeys([(from_code, to_code), (base_lang(from_code), base_lang(to_code))]):
+        matches = [m for m in available if (m.from_code, m.to_code) == wanted]
+        if matches:
+            return matches[-1]  # sorted by version: the newest
     offered = sorted({m.to_code for m in available if m.from_code == from_code})
     if offered:
         what = "it offers " + ", ".join(f"{from_code}->{code}" for code in offered)
@@ -711,8 +715,26 @@ def install_from_index(
     :func:`install_from_file`; the temporary file is always removed. Network
     failures raise :class:`PackageIndexError` with the ``--file`` hint.
     """
+    from polyletter.document.languages import lang_code, normalise_lang
+
+    for what, code in [("FROM", from_code), *(("TO", c) for c in to_codes)]:
+        if not code.strip():
+            lang_code(code, what)  # refused before the index is fetched
     available = available_models(timeout=timeout)
-    chosen = [_choose(available, from_code, to_code) for to_code in dict.fromkeys(to_codes)]
+    offered = {m.from_code for m in available} | {m.to_code for m in available}
+
+    def code_of(code: str) -> str:
+        # The index's own codes (Argos spells some its own way: pb, zt) are taken as they are;
+        # a code neither it nor CLDR knows goes on to _choose, whose error lists what is offered.
+        try:
+            return code if code in offered else normalise_lang(code)
+        except ValueError:
+            return code.strip()
+
+    source = code_of(from_code)
+    targets = dict.fromkeys(code_of(code) for code in to_codes)
+    picked = (_choose(available, source, to_code) for to_code in targets)
+    chosen = list({(m.from_code, m.to_code): m for m in picked}.values())  # es-MX and es: one en->es
     downloads = _downloads_dir()
     downloads.mkdir(parents=True, exist_ok=True)
     results = []
