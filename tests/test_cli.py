@@ -262,3 +262,41 @@ def test_review_round_trip_and_word_import_from_the_command_line(
     master = (root / "translations/en/r2p-2013.md").read_text("utf-8")
     assert master.startswith("1 June 2013\n\nDear colleagues,")
     assert git(root, "log", "-1", "--format=%s").strip().startswith("polyletter:")
+
+
+def test_version(tmp_path: Path) -> None:
+    from polyletter import __version__
+
+    result = polyletter("--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"polyletter {__version__}"
+
+
+def test_an_error_is_one_sentence_then_its_hint(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    result = polyletter("translate", "nope", cwd=root)
+    assert_clean_error(result, "unknown letter 'nope'. Masters in ")
+    import fcntl
+
+    lock = root / ".polyletter" / "lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = polyletter("translate", "r2p-2012", "--to", "fr", cwd=root)
+    assert_clean_error(busy, "is working in this workspace. Wait for it")
+
+
+@pytest.mark.parametrize(
+    ("message", "hint", "expected"),
+    [
+        ("unknown letter 'x'", "Masters in a/.", "unknown letter 'x'. Masters in a/."),
+        ("is it a model?", "Check it.", "is it a model? Check it."),
+        ("done.", "Next.", "done. Next."),
+        ("no hint", "", "no hint"),
+    ],
+)
+def test_join_hint(message: str, hint: str, expected: str) -> None:
+    from polyletter.errors import PolyletterError
+
+    assert str(PolyletterError(message, hint=hint)) == expected

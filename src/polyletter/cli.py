@@ -38,6 +38,27 @@ glossary_app = typer.Typer(help="The coalition's term bases (glossary/*.yaml).",
 app.add_typer(glossary_app, name="glossary")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from polyletter import __version__
+
+        typer.echo(f"polyletter {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    """One sign-on letter, many languages: offline translation with a glossary,
+    QA, Git history and Word files for partners."""
+
+
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Turn a library error into its one-line message and exit code."""
