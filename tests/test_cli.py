@@ -169,7 +169,7 @@ def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -
     assert folded.returncode == 0 and "0 sent to the engine" in folded.stdout
     diffed = polyletter("diff", "r2p-2012", "--lang", "es", "--since", "v1", cwd=root)
     assert diffed.returncode == 0
-    assert "1 blocks changed" in diffed.stdout and "human edit" in diffed.stdout
+    assert "1 block changed" in diffed.stdout and "human edit" in diffed.stdout
     assert "[-Atentamente-]{+Muy atentamente+}," in diffed.stdout  # plain when piped
     history = polyletter("log", "r2p-2012", "--lang", "es", cwd=root).stdout
     assert "human" in history and "machine" in history
@@ -237,7 +237,7 @@ def test_review_round_trip_and_word_import_from_the_command_line(
 
     imported = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
     assert imported.returncode == 0, imported.stderr
-    assert "1 blocks changed by Awa Ndiaye" in imported.stdout
+    assert "1 block changed by Awa Ndiaye" in imported.stdout
     po = (root / "translations/fr/r2p-2012.po").read_text("utf-8")
     assert 'msgstr "Votre Excellence,"' in po and "origin: review" in po and "by: Awa Ndiaye" in po
     again = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
@@ -300,3 +300,18 @@ def test_join_hint(message: str, hint: str, expected: str) -> None:
     from polyletter.errors import PolyletterError
 
     assert str(PolyletterError(message, hint=hint)) == expected
+
+
+def test_counts_of_one_are_singular(translated) -> None:
+    """'1 blocks stale', '1 findings': every count printed goes through wording.count."""
+    from polyletter.qa.checks import CheckReport, QAFinding
+    from polyletter.wording import count
+
+    assert [count(n, "block") for n in (0, 1, 2)] == ["0 blocks", "1 block", "2 blocks"]
+    root = translated.root
+    master = translated.master_path("r2p-2012")
+    master.write_text(master.read_text("utf-8").replace("this summer", "this autumn"), "utf-8")
+    shown = polyletter("status", cwd=root)
+    assert "1 block stale" in shown.stdout, shown.stdout
+    report = CheckReport("r2p-2012", ["fr"], [QAFinding("fr", "body-1", "numbers", "a number is missing")])
+    assert "1 finding (numbers 1)" in report.summary()

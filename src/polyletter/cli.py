@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from polyletter.errors import PolyletterError
+from polyletter.wording import count
 
 if TYPE_CHECKING:
     from polyletter.store.workspace import Workspace
@@ -139,7 +140,7 @@ def translate(
     for lang in result.languages:
         state = "updated" if lang.files_written else "unchanged"
         console.print(
-            f"{result.letter} ({lang.lang}) {state}: {lang.blocks_translated} blocks translated, "
+            f"{result.letter} ({lang.lang}) {state}: {count(lang.blocks_translated, 'block')} translated, "
             f"{lang.blocks_reused} reused ({lang.provenance})"
         )
         if lang.recovered_from:
@@ -205,7 +206,7 @@ def inspect(
 
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    lines = [f"{data['letter']} ({data['lang']}): {len(data['blocks'])} blocks"]
+    lines = [f"{data['letter']} ({data['lang']}): {count(len(data['blocks']), 'block')}"]
     for block in data["blocks"]:
         mark = "  (set by front matter)" if block.get("set_by") else ""
         lines.append(f"{block['number']:>3}  {block['id']:<16} {' / '.join(block['lines'])[:100]}{mark}")
@@ -410,7 +411,7 @@ def _status_details(item) -> str:
     if item.problem:
         parts.append(item.problem)
     if item.stale_blocks or item.removed_blocks:
-        parts.append(f"{len(item.stale_blocks) + len(item.removed_blocks)} blocks stale")
+        parts.append(f"{count(len(item.stale_blocks) + len(item.removed_blocks), 'block')} stale")
         if item.glossary_blocks:
             parts[-1] += f" (glossary: {', '.join(item.glossary_blocks)})"
     if item.edited_blocks:
@@ -466,7 +467,7 @@ def diff(
     with _in_workspace() as ws:
         base = diff_base(ws, letter, lang, since)
         changes = letter_diff(ws, letter, lang, since)
-    typer.echo(f"{letter} ({lang}) since {base.label}: {len(changes)} blocks changed")
+    typer.echo(f"{letter} ({lang}) since {base.label}: {count(len(changes), 'block')} changed")
     if changes:
         typer.echo(render_diff_text(changes, color=sys.stdout.isatty()))
 
@@ -552,7 +553,7 @@ def review_import(
         result = import_review(ws, file, reviewer=reviewer)
     console = _console()
     console.print(
-        f"{result.letter} ({result.lang}): {len(result.changed)} blocks changed by {result.reviewer}"
+        f"{result.letter} ({result.lang}): {count(len(result.changed), 'block')} changed by {result.reviewer}"
     )
     for block_id in result.emptied:
         console.print(f"warning: {block_id}: the translation cell was emptied; kept the current text")
@@ -657,7 +658,7 @@ def glossary_check() -> None:
         typer.echo(f"error: {problem}", err=True)
     if problems:
         raise typer.Exit(1)
-    _console().print(f"{len(paths)} glossary files valid")
+    _console().print(f"{count(len(paths), 'glossary file')} valid")
 
 
 @glossary_app.command("import")
@@ -673,8 +674,8 @@ def glossary_import(
     from polyletter.commands.glossary import import_terms
 
     with _in_workspace() as ws:
-        path, count = import_terms(ws, file, into=into, fmt=fmt)
-    _console().print(f"imported {count} terms into {path}")
+        path, number = import_terms(ws, file, into=into, fmt=fmt)
+    _console().print(f"imported {count(number, 'term')} into {path}")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from polyletter.mt.cache import CacheKey, TranslationCache
 from polyletter.mt.enforce import Prepared, TermEnforcer, TermOutcome
 from polyletter.mt.engines.base import Engine, TermSpan
 from polyletter.mt.routing import Route
+from polyletter.wording import count
 
 
 @dataclass
@@ -166,7 +167,8 @@ class MachineTranslator:
                 ) from err
             if len(translated) != len(missing):
                 raise EngineError(
-                    f"{self.engine.name} returned {len(translated)} translations for {len(missing)} sentences"
+                    f"{self.engine.name} returned {count(len(translated), 'translation')} "
+                    f"for {count(len(missing), 'sentence')}"
                 )
             fresh = dict(zip(missing, translated, strict=True))
             self.cache.store(key, fresh.items())
