@@ -315,3 +315,17 @@ def test_counts_of_one_are_singular(translated) -> None:
     assert "1 block stale" in shown.stdout, shown.stdout
     report = CheckReport("r2p-2012", ["fr"], [QAFinding("fr", "body-1", "numbers", "a number is missing")])
     assert "1 finding (numbers 1)" in report.summary()
+
+
+def test_export_into_a_folder_writes_the_usual_name_there(translated, tmp_path: Path) -> None:
+    root = translated.root
+    folder = tmp_path / "for-partners"
+    folder.mkdir()
+    exported = polyletter("export", "r2p-2012", "--lang", "fr", "-o", str(folder), cwd=root)
+    assert exported.returncode == 0, exported.stderr
+    assert docx.Document(str(folder / "r2p-2012.fr.docx")).paragraphs
+    reviewed = polyletter("review", "export", "r2p-2012", "--lang", "fr", "-o", str(folder), cwd=root)
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert docx.Document(str(folder / "r2p-2012.fr.review.docx")).tables
+    named = polyletter("export", "r2p-2012", "--lang", "fr", "-o", str(tmp_path / "Lettre.DOCX"), cwd=root)
+    assert named.returncode == 0 and (tmp_path / "Lettre.DOCX").is_file()

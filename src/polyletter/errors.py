@@ -80,6 +80,10 @@ class WorkspaceStateError(PolyletterError):
     """The workspace is in a state polyletter must not write over."""
 
 
+class OutputPathError(PolyletterError):
+    """An output path polyletter will not write: a DOCX asked for under another suffix."""
+
+
 class WriteError(PolyletterError):
     """The disk refused a write (full, read-only, no permission); nothing was changed."""
 
