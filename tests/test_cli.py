@@ -195,6 +195,12 @@ def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos
         "glossary", "add", "early-warning mechanism", "--fr", "mécanisme d'alerte rapide", cwd=root
     )
     assert added.returncode == 0, added.stderr
+    # Like every other writing command, glossary add commits exactly its file, with trailers.
+    assert git(root, "status", "--porcelain") == ""
+    made = git(root, "log", "-1", "--format=%s%n%(trailers:key=Polyletter-Kind,valueonly)")
+    subject, kind = made.split("\n")[:2]
+    assert (subject, kind) == ("polyletter: glossary: add 'early-warning mechanism'", "glossary")
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["glossary/rtop.yaml"]
     listed = polyletter("glossary", "list", "--lang", "fr", "--json", cwd=root)
     assert {"term": "early-warning mechanism", "fr": "mécanisme d'alerte rapide"} in [
         {"term": row["term"], "fr": row["forms"].get("fr")} for row in json.loads(listed.stdout)
@@ -210,6 +216,12 @@ def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos
     imported = polyletter("glossary", "import", str(csv), cwd=root)
     assert imported.returncode == 0, imported.stderr
     assert (root / "glossary" / "terms.yaml").exists()
+    assert git(root, "status", "--porcelain") == ""
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["glossary/terms.yaml"]
+    elsewhere = str(tmp_path / "elsewhere.yaml")
+    outside = polyletter("glossary", "add", "peace", "--fr", "paix", "--file", elsewhere, cwd=root)
+    assert_clean_error(outside, "elsewhere.yaml: is outside the workspace")
+    assert not (tmp_path / "elsewhere.yaml").exists()
     (root / "glossary" / "bad.yaml").write_text("terms: [\n", encoding="utf-8")
     bad = polyletter("glossary", "check", cwd=root)
     assert bad.returncode == 1 and "bad.yaml:" in bad.stderr

@@ -184,4 +184,3 @@ def docx_output(output: Path, default_name: str) -> Path:
             hint=f"Name it {path.stem or 'letter'}.docx, or give a folder.",
         )
     return path
-
