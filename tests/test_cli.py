@@ -341,3 +341,48 @@ def test_export_into_a_folder_writes_the_usual_name_there(translated, tmp_path: 
     assert docx.Document(str(folder / "r2p-2012.fr.review.docx")).tables
     named = polyletter("export", "r2p-2012", "--lang", "fr", "-o", str(tmp_path / "Lettre.DOCX"), cwd=root)
     assert named.returncode == 0 and (tmp_path / "Lettre.DOCX").is_file()
+
+
+def test_json_and_quiet(tmp_path: Path, argos_package_factory) -> None:
+    """translate/log/diff --json print what the library returns; --quiet prints nothing on success."""
+    assert polyletter("init", "ws", "--example", "--to", "fr", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    model = str(argos_package_factory("en", "fr"))
+    installed = polyletter("models", "install", "--file", model, "--quiet", cwd=root)
+    assert installed.returncode == 0 and installed.stdout == "", installed.stdout
+
+    first = polyletter("translate", "r2p-2012", "--json", cwd=root)
+    assert first.returncode == 0, first.stderr
+    data = json.loads(first.stdout)
+    assert data["commit"] == git(root, "rev-parse", "HEAD").strip()
+    [fr] = data["languages"]
+    assert fr["lang"] == "fr" and fr["engine"].startswith("argos en>fr") and fr["updated"]
+    assert fr["blocks_translated"] > 0
+    assert set(fr["files_written"]) == {"translations/fr/r2p-2012.po", "translations/fr/r2p-2012.md"}
+    assert data["sentences"]["pairs"]["en-fr"]["sent"] == data["sentences"]["sent"] > 0
+    assert data["check"]["letter"] == "r2p-2012"
+
+    master = root / "translations/en/r2p-2012.md"
+    master.write_text(master.read_text("utf-8").replace("this summer", "this autumn"), "utf-8")
+    git(root, "commit", "-qam", "autumn")
+    quiet = polyletter("translate", "r2p-2012", "--quiet", cwd=root)
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stdout
+    again = json.loads(polyletter("translate", "r2p-2012", "--json", cwd=root).stdout)
+    assert again["commit"] is None and again["sentences"]["sent"] == 0
+    assert again["languages"][0]["blocks_reused"] > 0 and not again["languages"][0]["updated"]
+
+    history = json.loads(polyletter("log", "r2p-2012", "--lang", "fr", "--json", cwd=root).stdout)
+    assert [entry["kind"] for entry in history] == ["machine", "manual", "machine", "setup"]
+    assert history[0]["engines"]["fr"].startswith("argos")
+    first_sha = history[2]["sha"]
+    changed = json.loads(
+        polyletter("diff", "r2p-2012", "--lang", "fr", "--since", first_sha, "--json", cwd=root).stdout
+    )
+    assert changed["since"]["commit"] == first_sha
+    assert [c["cause"] for c in changed["changes"]] == ["master change"]
+    assert "autumn" in changed["changes"][0]["master_new"]
+
+    exported = polyletter("export", "r2p-2012", "--lang", "fr", "--quiet", cwd=root)
+    assert exported.returncode == 0 and exported.stdout == "" and (root / "exports/r2p-2012.fr.docx").exists()
+    review = polyletter("review", "export", "r2p-2012", "--lang", "fr", "-q", cwd=root)
+    assert review.returncode == 0 and review.stdout == ""

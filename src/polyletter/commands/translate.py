@@ -65,6 +65,27 @@ class LanguageResult:
     recovered_from: str | None = None
     """The commit a missing PO was recovered from (its human translations kept)."""
 
+    def to_dict(self, root: Path | None = None) -> dict[str, object]:
+        """For ``translate --json``; file paths relative to ``root`` when given."""
+        return {
+            "lang": self.lang,
+            "engine": self.provenance,
+            "updated": bool(self.files_written),
+            "blocks_translated": self.blocks_translated,
+            "blocks_reused": self.blocks_reused,
+            "needs_review": list(self.needs_review),
+            "human_edits": list(self.human_edits),
+            "terms": [
+                {"term": o.term, "target": o.target_text, "status": o.status}
+                for o in self.term_outcomes
+            ],
+            "files_written": [
+                (p.relative_to(root).as_posix() if root is not None and p.is_relative_to(root) else str(p))
+                for p in self.files_written
+            ],
+            "recovered_from": self.recovered_from,
+        }
+
 
 @dataclass
 class TranslateResult:
@@ -74,6 +95,16 @@ class TranslateResult:
     stats: MTStats
     check: CheckReport
     """QA of the versions just written (what ``polyletter check`` would say)."""
+
+    def to_dict(self, root: Path | None = None) -> dict[str, object]:
+        """What ``translate --json`` prints: per language, the sentence counts, the commit, the QA."""
+        return {
+            "letter": self.letter,
+            "commit": self.commit,
+            "languages": [lang.to_dict(root) for lang in self.languages],
+            "sentences": self.stats.to_dict(),
+            "check": self.check.to_dict(),
+        }
 
 
 @dataclass
