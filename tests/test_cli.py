@@ -386,3 +386,24 @@ def test_json_and_quiet(tmp_path: Path, argos_package_factory) -> None:
     assert exported.returncode == 0 and exported.stdout == "" and (root / "exports/r2p-2012.fr.docx").exists()
     review = polyletter("review", "export", "r2p-2012", "--lang", "fr", "-q", cwd=root)
     assert review.returncode == 0 and review.stdout == ""
+
+
+def test_init_engine_and_the_next_step(tmp_path: Path) -> None:
+    made = polyletter("init", "ws", "--example", "--to", "es", "--engine", "apertium", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "Next: polyletter translate <letter>" in made.stdout and "models install" not in made.stdout
+    from polyletter.store.config import load_config
+
+    assert load_config(tmp_path / "ws" / "polyletter.toml").engine == "apertium"
+    plain = polyletter("init", "plain", "--to", "es", cwd=tmp_path)
+    assert "Next: polyletter models install en es, then" in plain.stdout
+    assert_clean_error(polyletter("init", "bad", "--engine", "deepl", cwd=tmp_path), "unknown engine 'deepl'")
+    assert not (tmp_path / "bad").exists()
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_a_missing_model_names_the_engine_that_has_the_pair(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
+    failed = polyletter("translate", "r2p-2012", cwd=tmp_path / "ws")
+    assert_clean_error(failed, "no argos model for en->es.", "models install en es", "--engine apertium")

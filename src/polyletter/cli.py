@@ -118,6 +118,9 @@ def init(
     source: Annotated[str, typer.Option(help="Language of the master letters.")] = "en",
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "fr,es",
     example: Annotated[bool, typer.Option(help="Add the sample R2P letter as a master.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="Engine: argos, apertium, or a server (libretranslate, apertium-apy).")
+    ] = "argos",
 ) -> None:
     """Create a workspace: git repository, polyletter.toml, glossary/, translations/.
 
@@ -126,14 +129,16 @@ def init(
     from polyletter.commands.init import init_workspace
 
     with _errors():
-        result = init_workspace(directory, source=source, targets=_split_langs(to) or [], example=example)
+        result = init_workspace(
+            directory, source=source, targets=_split_langs(to) or [], example=example, engine=engine
+        )
     console = _console()
     console.print(
         f"Created workspace in {result.root}" + (" (new git repository)" if result.created_repo else "")
     )
     if example:
         console.print(f"Sample master: translations/{source}/r2p-2012.md")
-    console.print("Next: polyletter models install en fr es, then polyletter translate <letter>")
+    console.print(f"Next: {result.next_step}")
 
 
 @app.command()

@@ -16,6 +16,7 @@ class PolyletterError(Exception):
 
     def __init__(self, message: str, *, path: Path | str | None = None, hint: str = "") -> None:
         self.path = Path(path) if path is not None else None
+        self.message = message
         self.hint = hint
         super().__init__(join_hint(f"{self.path}: {message}" if self.path is not None else message, hint))
 

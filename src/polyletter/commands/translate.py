@@ -22,12 +22,12 @@ from polyletter.document.languages import locale_for
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.document.localize import parse_date_line, render_countries, render_date_line
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
-from polyletter.errors import ConfigError
+from polyletter.errors import ConfigError, EngineError
 from polyletter.glossary import Glossary
 from polyletter.glossary.workspace import workspace_glossary
 from polyletter.mt.cache import TranslationCache
 from polyletter.mt.enforce import TermOutcome
-from polyletter.mt.engines import get_engine
+from polyletter.mt.engines import engines_for, get_engine
 from polyletter.mt.engines.base import Engine
 from polyletter.mt.routing import Route, plan_route
 from polyletter.mt.translator import MachineTranslator, MTStats
@@ -156,7 +156,7 @@ def _translate(
     langs = _targets(targets or ws.config.targets, source)
     active = engine if engine is not None and not isinstance(engine, str) else None
     active = active or get_engine(engine or ws.config.engine, ws.config)
-    routes = {lang: plan_route(active, source, lang, ws.config.pivot) for lang in langs}
+    routes = {lang: _route(ws, active, source, lang) for lang in langs}
 
     for lang in langs:
         sweep_temp_files(ws.po_path(name, lang).parent)  # debris of a run killed mid-write
@@ -210,6 +210,23 @@ def _translate(
     for lang in langs:
         report.findings += check_version(master, plans[lang][0], glossary, source, lang)
     return TranslateResult(name, results, commit, mt.stats, report)
+
+
+def _route(ws: Workspace, active: Engine, source: str, target: str) -> Route:
+    """The engine's route for a pair; when it has none, the error names the engines that have one."""
+    try:
+        return plan_route(active, source, target, ws.config.pivot)
+    except EngineError as err:
+        found = engines_for(source, target, ws.config, pivot=ws.config.pivot)
+        others = [name for name in found if name != active.name]
+        if not others:
+            raise
+        options = " or ".join(f"--engine {name}" for name in others)
+        raise EngineError(
+            err.message,
+            hint=f"{err.hint} Or translate with {options} (it has {source}->{target}), "
+            f"or set [engine] name in polyletter.toml.",
+        ) from None
 
 
 def _targets(requested: Sequence[str], source: str) -> list[str]:
