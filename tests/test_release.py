@@ -102,7 +102,7 @@ def test_an_imperfect_version_is_released_with_a_warning(translated: Workspace) 
     change_master(ws)
     git(ws.root, "commit", "-qam", "master: this autumn")
     release = release_letter(ws, LETTER, "v1")
-    assert release.warnings == ["fr: 1 block(s) behind the master", "es: 1 block(s) behind the master"]
+    assert release.warnings == ["fr: 1 block behind the master", "es: 1 block behind the master"]
     assert {v.lang: v.stale for v in release.versions} == {"es": 1, "fr": 1}
 
 
