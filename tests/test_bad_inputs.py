@@ -353,6 +353,14 @@ CASES: dict[str, tuple[Setup, str]] = {
         "polyletter.toml: [engine] pivot: unknown language code 'enx'",
     ),
     "export never translated": (_args("export", "r2p-2012", "--lang", "pt"), "no pt version of r2p-2012"),
+    "export to a PDF name": (
+        _args("export", "r2p-2012", "--lang", "fr", "-o", "letter.pdf"),
+        "letter.pdf: polyletter writes Word files, not .pdf. Name it letter.docx",
+    ),
+    "review export without a suffix": (
+        _args("review", "export", "r2p-2012", "--lang", "fr", "-o", "for-dakar"),
+        "for-dakar: polyletter writes Word files, not files without a suffix",
+    ),
     "missing model file": (_args("models", "install", "--file", "nowhere.argosmodel"), "nowhere.argosmodel"),
     "review file that is a text file": (
         _docx(lambda p: p.write_text("Corrections: see below", "utf-8")),

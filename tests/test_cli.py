@@ -169,7 +169,7 @@ def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -
     assert folded.returncode == 0 and "0 sent to the engine" in folded.stdout
     diffed = polyletter("diff", "r2p-2012", "--lang", "es", "--since", "v1", cwd=root)
     assert diffed.returncode == 0
-    assert "1 blocks changed" in diffed.stdout and "human edit" in diffed.stdout
+    assert "1 block changed" in diffed.stdout and "human edit" in diffed.stdout
     assert "[-Atentamente-]{+Muy atentamente+}," in diffed.stdout  # plain when piped
     history = polyletter("log", "r2p-2012", "--lang", "es", cwd=root).stdout
     assert "human" in history and "machine" in history
@@ -195,6 +195,12 @@ def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos
         "glossary", "add", "early-warning mechanism", "--fr", "mécanisme d'alerte rapide", cwd=root
     )
     assert added.returncode == 0, added.stderr
+    # Like every other writing command, glossary add commits exactly its file, with trailers.
+    assert git(root, "status", "--porcelain") == ""
+    made = git(root, "log", "-1", "--format=%s%n%(trailers:key=Polyletter-Kind,valueonly)")
+    subject, kind = made.split("\n")[:2]
+    assert (subject, kind) == ("polyletter: glossary: add 'early-warning mechanism'", "glossary")
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["glossary/rtop.yaml"]
     listed = polyletter("glossary", "list", "--lang", "fr", "--json", cwd=root)
     assert {"term": "early-warning mechanism", "fr": "mécanisme d'alerte rapide"} in [
         {"term": row["term"], "fr": row["forms"].get("fr")} for row in json.loads(listed.stdout)
@@ -210,6 +216,12 @@ def test_check_exits_one_on_findings_and_glossary_commands(tmp_path: Path, argos
     imported = polyletter("glossary", "import", str(csv), cwd=root)
     assert imported.returncode == 0, imported.stderr
     assert (root / "glossary" / "terms.yaml").exists()
+    assert git(root, "status", "--porcelain") == ""
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["glossary/terms.yaml"]
+    elsewhere = str(tmp_path / "elsewhere.yaml")
+    outside = polyletter("glossary", "add", "peace", "--fr", "paix", "--file", elsewhere, cwd=root)
+    assert_clean_error(outside, "elsewhere.yaml: is outside the workspace")
+    assert not (tmp_path / "elsewhere.yaml").exists()
     (root / "glossary" / "bad.yaml").write_text("terms: [\n", encoding="utf-8")
     bad = polyletter("glossary", "check", cwd=root)
     assert bad.returncode == 1 and "bad.yaml:" in bad.stderr
@@ -237,7 +249,7 @@ def test_review_round_trip_and_word_import_from_the_command_line(
 
     imported = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
     assert imported.returncode == 0, imported.stderr
-    assert "1 blocks changed by Awa Ndiaye" in imported.stdout
+    assert "1 block changed by Awa Ndiaye" in imported.stdout
     po = (root / "translations/fr/r2p-2012.po").read_text("utf-8")
     assert 'msgstr "Votre Excellence,"' in po and "origin: review" in po and "by: Awa Ndiaye" in po
     again = polyletter("review", "import", str(edited), "--reviewer", "Awa Ndiaye", cwd=root)
@@ -262,3 +274,136 @@ def test_review_round_trip_and_word_import_from_the_command_line(
     master = (root / "translations/en/r2p-2013.md").read_text("utf-8")
     assert master.startswith("1 June 2013\n\nDear colleagues,")
     assert git(root, "log", "-1", "--format=%s").strip().startswith("polyletter:")
+
+
+def test_version(tmp_path: Path) -> None:
+    from polyletter import __version__
+
+    result = polyletter("--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"polyletter {__version__}"
+
+
+def test_an_error_is_one_sentence_then_its_hint(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    result = polyletter("translate", "nope", cwd=root)
+    assert_clean_error(result, "unknown letter 'nope'. Masters in ")
+    import fcntl
+
+    lock = root / ".polyletter" / "lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = polyletter("translate", "r2p-2012", "--to", "fr", cwd=root)
+    assert_clean_error(busy, "is working in this workspace. Wait for it")
+
+
+@pytest.mark.parametrize(
+    ("message", "hint", "expected"),
+    [
+        ("unknown letter 'x'", "Masters in a/.", "unknown letter 'x'. Masters in a/."),
+        ("is it a model?", "Check it.", "is it a model? Check it."),
+        ("done.", "Next.", "done. Next."),
+        ("no hint", "", "no hint"),
+    ],
+)
+def test_join_hint(message: str, hint: str, expected: str) -> None:
+    from polyletter.errors import PolyletterError
+
+    assert str(PolyletterError(message, hint=hint)) == expected
+
+
+def test_counts_of_one_are_singular(translated) -> None:
+    """'1 blocks stale', '1 findings': every count printed goes through wording.count."""
+    from polyletter.qa.checks import CheckReport, QAFinding
+    from polyletter.wording import count
+
+    assert [count(n, "block") for n in (0, 1, 2)] == ["0 blocks", "1 block", "2 blocks"]
+    root = translated.root
+    master = translated.master_path("r2p-2012")
+    master.write_text(master.read_text("utf-8").replace("this summer", "this autumn"), "utf-8")
+    shown = polyletter("status", cwd=root)
+    assert "1 block stale" in shown.stdout, shown.stdout
+    report = CheckReport("r2p-2012", ["fr"], [QAFinding("fr", "body-1", "numbers", "a number is missing")])
+    assert "1 finding (numbers 1)" in report.summary()
+
+
+def test_export_into_a_folder_writes_the_usual_name_there(translated, tmp_path: Path) -> None:
+    root = translated.root
+    folder = tmp_path / "for-partners"
+    folder.mkdir()
+    exported = polyletter("export", "r2p-2012", "--lang", "fr", "-o", str(folder), cwd=root)
+    assert exported.returncode == 0, exported.stderr
+    assert docx.Document(str(folder / "r2p-2012.fr.docx")).paragraphs
+    reviewed = polyletter("review", "export", "r2p-2012", "--lang", "fr", "-o", str(folder), cwd=root)
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert docx.Document(str(folder / "r2p-2012.fr.review.docx")).tables
+    named = polyletter("export", "r2p-2012", "--lang", "fr", "-o", str(tmp_path / "Lettre.DOCX"), cwd=root)
+    assert named.returncode == 0 and (tmp_path / "Lettre.DOCX").is_file()
+
+
+def test_json_and_quiet(tmp_path: Path, argos_package_factory) -> None:
+    """translate/log/diff --json print what the library returns; --quiet prints nothing on success."""
+    assert polyletter("init", "ws", "--example", "--to", "fr", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    model = str(argos_package_factory("en", "fr"))
+    installed = polyletter("models", "install", "--file", model, "--quiet", cwd=root)
+    assert installed.returncode == 0 and installed.stdout == "", installed.stdout
+
+    first = polyletter("translate", "r2p-2012", "--json", cwd=root)
+    assert first.returncode == 0, first.stderr
+    data = json.loads(first.stdout)
+    assert data["commit"] == git(root, "rev-parse", "HEAD").strip()
+    [fr] = data["languages"]
+    assert fr["lang"] == "fr" and fr["engine"].startswith("argos en>fr") and fr["updated"]
+    assert fr["blocks_translated"] > 0
+    assert set(fr["files_written"]) == {"translations/fr/r2p-2012.po", "translations/fr/r2p-2012.md"}
+    assert data["sentences"]["pairs"]["en-fr"]["sent"] == data["sentences"]["sent"] > 0
+    assert data["check"]["letter"] == "r2p-2012"
+
+    master = root / "translations/en/r2p-2012.md"
+    master.write_text(master.read_text("utf-8").replace("this summer", "this autumn"), "utf-8")
+    git(root, "commit", "-qam", "autumn")
+    quiet = polyletter("translate", "r2p-2012", "--quiet", cwd=root)
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stdout
+    again = json.loads(polyletter("translate", "r2p-2012", "--json", cwd=root).stdout)
+    assert again["commit"] is None and again["sentences"]["sent"] == 0
+    assert again["languages"][0]["blocks_reused"] > 0 and not again["languages"][0]["updated"]
+
+    history = json.loads(polyletter("log", "r2p-2012", "--lang", "fr", "--json", cwd=root).stdout)
+    assert [entry["kind"] for entry in history] == ["machine", "manual", "machine", "setup"]
+    assert history[0]["engines"]["fr"].startswith("argos")
+    first_sha = history[2]["sha"]
+    changed = json.loads(
+        polyletter("diff", "r2p-2012", "--lang", "fr", "--since", first_sha, "--json", cwd=root).stdout
+    )
+    assert changed["since"]["commit"] == first_sha
+    assert [c["cause"] for c in changed["changes"]] == ["master change"]
+    assert "autumn" in changed["changes"][0]["master_new"]
+
+    exported = polyletter("export", "r2p-2012", "--lang", "fr", "--quiet", cwd=root)
+    assert exported.returncode == 0 and exported.stdout == "" and (root / "exports/r2p-2012.fr.docx").exists()
+    review = polyletter("review", "export", "r2p-2012", "--lang", "fr", "-q", cwd=root)
+    assert review.returncode == 0 and review.stdout == ""
+
+
+def test_init_engine_and_the_next_step(tmp_path: Path) -> None:
+    made = polyletter("init", "ws", "--example", "--to", "es", "--engine", "apertium", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "Next: polyletter translate <letter>" in made.stdout and "models install" not in made.stdout
+    from polyletter.store.config import load_config
+
+    assert load_config(tmp_path / "ws" / "polyletter.toml").engine == "apertium"
+    plain = polyletter("init", "plain", "--to", "es", cwd=tmp_path)
+    assert "Next: polyletter models install en es, then" in plain.stdout
+    assert_clean_error(polyletter("init", "bad", "--engine", "deepl", cwd=tmp_path), "unknown engine 'deepl'")
+    assert not (tmp_path / "bad").exists()
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_a_missing_model_names_the_engine_that_has_the_pair(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
+    failed = polyletter("translate", "r2p-2012", cwd=tmp_path / "ws")
+    assert_clean_error(failed, "no argos model for en->es.", "models install en es", "--engine apertium")

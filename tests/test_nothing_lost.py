@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polyletter.store.workspace import Workspace
+from polyletter.wording import count
 
 from .conftest import git, needs_apertium
 from .test_cli import assert_clean_error, polyletter
@@ -320,7 +321,7 @@ def test_a_glossary_change_makes_exactly_its_blocks_stale_and_translate_applies_
 
     done = polyletter("translate", "r2p-2012", "--to", "es", "--engine", "apertium", cwd=root)
     assert done.returncode == 0, done.stderr
-    assert f"{len(affected)} blocks translated" in done.stdout
+    assert f"{count(len(affected), 'block')} translated" in done.stdout
     after = {e.msgctxt: e.msgstr for e in polib.pofile(str(root / "translations/es/r2p-2012.po"))}
     assert all("Estados miembros" in after[k] and "Estados Miembros" not in after[k] for k in affected)
     assert {k: v for k, v in after.items() if k not in affected} == {

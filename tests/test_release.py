@@ -106,7 +106,7 @@ def test_an_imperfect_version_is_released_with_a_warning(translated: Workspace) 
     git(ws.root, "commit", "-qam", "master: this autumn")
     release = release_letter(ws, LETTER, "v1")
     versions = [w for w in release.warnings if "export" not in w]
-    assert versions == ["fr: 1 block(s) behind the master", "es: 1 block(s) behind the master"]
+    assert versions == ["fr: 1 block behind the master", "es: 1 block behind the master"]
     assert {v.lang: v.stale for v in release.versions} == {"es": 1, "fr": 1}
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from polyletter.errors import PolyletterError
+from polyletter.wording import count
 
 if TYPE_CHECKING:
     from polyletter.store.workspace import Workspace
@@ -36,6 +37,25 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 glossary_app = typer.Typer(help="The coalition's term bases (glossary/*.yaml).", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from polyletter import __version__
+
+        typer.echo(f"polyletter {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
+    ] = False,
+) -> None:
+    """One sign-on letter, many languages: offline translation with a glossary,
+    QA, Git history and Word files for partners."""
 
 
 @contextlib.contextmanager
@@ -69,10 +89,26 @@ def _split_langs(value: str | None) -> list[str] | None:
     return None if value is None else value.split(",")
 
 
-def _console():
+def _console(quiet: bool = False):
+    """Standard output for a command's report; ``quiet`` silences it (errors, warnings: stderr)."""
     from rich.console import Console
 
-    return Console(highlight=False, markup=False, soft_wrap=True)
+    return Console(highlight=False, markup=False, soft_wrap=True, quiet=quiet)
+
+
+def _warn(message: str) -> None:
+    """A warning: on stderr, so ``--quiet`` and ``--json`` output stay clean."""
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings.")]
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 @app.command()
@@ -81,6 +117,9 @@ def init(
     source: Annotated[str, typer.Option(help="Language of the master letters.")] = "en",
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "fr,es",
     example: Annotated[bool, typer.Option(help="Add the sample R2P letter as a master.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="Engine: argos, apertium, or a server (libretranslate, apertium-apy).")
+    ] = "argos",
 ) -> None:
     """Create a workspace: git repository, polyletter.toml, glossary/, translations/.
 
@@ -89,14 +128,16 @@ def init(
     from polyletter.commands.init import init_workspace
 
     with _errors():
-        result = init_workspace(directory, source=source, targets=_split_langs(to) or [], example=example)
+        result = init_workspace(
+            directory, source=source, targets=_split_langs(to) or [], example=example, engine=engine
+        )
     console = _console()
     console.print(
         f"Created workspace in {result.root}" + (" (new git repository)" if result.created_repo else "")
     )
     if example:
         console.print(f"Sample master: translations/{source}/r2p-2012.md")
-    console.print("Next: polyletter models install en fr es, then polyletter translate <letter>")
+    console.print(f"Next: {result.next_step}")
 
 
 @app.command()
@@ -104,6 +145,8 @@ def translate(
     letter: Annotated[str, typer.Argument(help="Letter name (e.g. r2p-2012) or path to its master.")],
     to: Annotated[str | None, typer.Option("--to", help="Target languages, comma-separated.")] = None,
     engine: Annotated[str | None, typer.Option(help="Engine (default from polyletter.toml).")] = None,
+    quiet: Quiet = False,
+    json_output: Json = False,
 ) -> None:
     """Translate a master letter; write PO + Markdown per language and commit once.
 
@@ -113,19 +156,22 @@ def translate(
 
     with _in_workspace() as ws:
         result = translate_letter(ws, letter, _split_langs(to), engine=engine)
-    console = _console()
+    if result.stats.cache_unavailable:
+        _warn(f"the translation cache could not be used ({result.stats.cache_unavailable})")
+    if json_output:
+        _print_json(result.to_dict(ws.root))
+        return
+    console = _console(quiet)
     for lang in result.languages:
         state = "updated" if lang.files_written else "unchanged"
         console.print(
-            f"{result.letter} ({lang.lang}) {state}: {lang.blocks_translated} blocks translated, "
+            f"{result.letter} ({lang.lang}) {state}: {count(lang.blocks_translated, 'block')} translated, "
             f"{lang.blocks_reused} reused ({lang.provenance})"
         )
         if lang.recovered_from:
             console.print(f"note: the missing {lang.lang} PO was recovered from {lang.recovered_from[:12]}")
     stats = result.stats
     console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
-    if stats.cache_unavailable:
-        console.print(f"warning: the translation cache could not be used ({stats.cache_unavailable})")
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
     report = result.check
     console.print(report.summary() + ("" if report.clean else f"; see `polyletter check {result.letter}`"))
@@ -183,7 +229,7 @@ def inspect(
 
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    lines = [f"{data['letter']} ({data['lang']}): {len(data['blocks'])} blocks"]
+    lines = [f"{data['letter']} ({data['lang']}): {count(len(data['blocks']), 'block')}"]
     for block in data["blocks"]:
         mark = "  (set by front matter)" if block.get("set_by") else ""
         lines.append(f"{block['number']:>3}  {block['id']:<16} {' / '.join(block['lines'])[:100]}{mark}")
@@ -201,6 +247,7 @@ def export(
     template: Annotated[
         Path | None, typer.Option("--template", help="A letterhead .docx to fill (header, footer, styles).")
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write a language version as a Word letter (exports/<letter>.<lang>.docx), laid out as a letter.
 
@@ -217,7 +264,7 @@ def export(
         else:
             paths = [export_letter(ws, letter, lang, output=output, template=template)]
     for path in paths:
-        _console().print(f"wrote {path}")
+        _console(quiet).print(f"wrote {path}")
 
 
 @models_app.command("list")
@@ -291,6 +338,7 @@ def models_install(
     from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language.")] = None,
     to_codes: Annotated[list[str] | None, typer.Argument(metavar="TO...", help="Target languages.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Install a .argosmodel file.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Download and install models from the Argos index, or install a local file.
 
@@ -298,7 +346,7 @@ def models_install(
     """
     from polyletter.mt.engines import argos_packages as models
 
-    console = _console()
+    console = _console(quiet)
     if file is not None:
         with _errors():
             installed = [models.install_from_file(file)]
@@ -306,14 +354,14 @@ def models_install(
         if not from_code or not to_codes:
             typer.echo("error: give FROM and TO languages (e.g. `en fr es`) or --file X.argosmodel", err=True)
             raise typer.Exit(2)
-        with _errors(), _download_progress(console) as progress:
+        with _errors(), _download_progress(console, quiet) as progress:
             installed = models.install_from_index(from_code, to_codes, progress=progress)
     for model in installed:
         console.print(f"installed {model.from_code}->{model.to_code} {model.version}")
 
 
 @contextlib.contextmanager
-def _download_progress(console):
+def _download_progress(console, quiet: bool = False):
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -323,7 +371,7 @@ def _download_progress(console):
     )
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console, transient=False, disable=quiet) as bar:
         tasks: dict[str, object] = {}
 
         def report(label: str, done: int, total: int | None) -> None:
@@ -388,7 +436,7 @@ def _status_details(item) -> str:
     if item.problem:
         parts.append(item.problem)
     if item.stale_blocks or item.removed_blocks:
-        parts.append(f"{len(item.stale_blocks) + len(item.removed_blocks)} blocks stale")
+        parts.append(f"{count(len(item.stale_blocks) + len(item.removed_blocks), 'block')} stale")
         if item.glossary_blocks:
             parts[-1] += f" (glossary: {', '.join(item.glossary_blocks)})"
     if item.edited_blocks:
@@ -407,6 +455,7 @@ def _status_details(item) -> str:
 def log(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
     lang: Annotated[str | None, typer.Option("--lang", help="Only this language version.")] = None,
+    json_output: Json = False,
 ) -> None:
     """The history of a letter (or one language version): commits, their kind, who.
 
@@ -416,6 +465,9 @@ def log(
 
     with _in_workspace() as ws:
         entries = letter_log(ws, letter, lang)
+    if json_output:
+        _print_json([entry.to_dict() for entry in entries])
+        return
     console = _console()
     for entry in entries:
         langs = ",".join(entry.languages) or "-"
@@ -435,6 +487,7 @@ def diff(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
     lang: Annotated[str, typer.Option("--lang", help="Language version.")],
     since: Annotated[str | None, typer.Option(help="A release name or a git revision.")] = None,
+    json_output: Json = False,
 ) -> None:
     """What changed in a language version, block by block, and why (master change or human edit).
 
@@ -447,7 +500,20 @@ def diff(
     with _in_workspace() as ws:
         base = diff_base(ws, letter, lang, since)
         changes = letter_diff(ws, letter, lang, since)
-    typer.echo(f"{letter} ({lang}) since {base.label}: {len(changes)} blocks changed")
+    if json_output:
+        import dataclasses
+
+        since_data = dataclasses.asdict(base)
+        _print_json(
+            {
+                "letter": ws.letter_name(letter),
+                "lang": lang,
+                "since": since_data,
+                "changes": [change.to_dict() for change in changes],
+            }
+        )
+        return
+    typer.echo(f"{letter} ({lang}) since {base.label}: {count(len(changes), 'block')} changed")
     if changes:
         typer.echo(render_diff_text(changes, color=sys.stdout.isatty()))
 
@@ -506,6 +572,7 @@ def review_export(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
     lang: Annotated[str, typer.Option("--lang", help="Language version to review.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the DOCX.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """A bilingual DOCX (id, source, translation, status) for a partner to correct in Word.
 
@@ -515,13 +582,14 @@ def review_export(
 
     with _in_workspace() as ws:
         path = export_review(ws, letter, lang, output=output)
-    _console().print(f"wrote {path}")
+    _console(quiet).print(f"wrote {path}")
 
 
 @review_app.command("import")
 def review_import(
     file: Annotated[Path, typer.Argument(help="The review DOCX the partner sent back.")],
     reviewer: Annotated[str, typer.Option("--reviewer", help="Who reviewed it (Name or Name <email>).")],
+    quiet: Quiet = False,
 ) -> None:
     """Apply a partner's corrected translations to the PO, as reviewed by them, in one commit.
 
@@ -531,12 +599,12 @@ def review_import(
 
     with _in_workspace() as ws:
         result = import_review(ws, file, reviewer=reviewer)
-    console = _console()
+    console = _console(quiet)
     console.print(
-        f"{result.letter} ({result.lang}): {len(result.changed)} blocks changed by {result.reviewer}"
+        f"{result.letter} ({result.lang}): {count(len(result.changed), 'block')} changed by {result.reviewer}"
     )
     for block_id in result.emptied:
-        console.print(f"warning: {block_id}: the translation cell was emptied; kept the current text")
+        _warn(f"{block_id}: the translation cell was emptied; kept the current text")
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
 
 
@@ -602,9 +670,7 @@ def glossary_add(
 
     forms = _language_options(ctx.args)
     with _in_workspace() as ws:
-        path = add_workspace_term(
-            ws, term, forms, keep=keep, note=note, source=source, file=file
-        )
+        path = add_workspace_term(ws, term, forms, keep=keep, note=note, source=source, file=file)
     _console().print(f"added {term!r} to {path}")
 
 
@@ -638,7 +704,7 @@ def glossary_check() -> None:
         typer.echo(f"error: {problem}", err=True)
     if problems:
         raise typer.Exit(1)
-    _console().print(f"{len(paths)} glossary files valid")
+    _console().print(f"{count(len(paths), 'glossary file')} valid")
 
 
 @glossary_app.command("import")
@@ -654,8 +720,8 @@ def glossary_import(
     from polyletter.commands.glossary import import_terms
 
     with _in_workspace() as ws:
-        path, count = import_terms(ws, file, into=into, fmt=fmt)
-    _console().print(f"imported {count} terms into {path}")
+        path, number = import_terms(ws, file, into=into, fmt=fmt)
+    _console().print(f"imported {count(number, 'term')} into {path}")
 
 
 def main() -> None:

@@ -16,11 +16,25 @@ class PolyletterError(Exception):
 
     def __init__(self, message: str, *, path: Path | str | None = None, hint: str = "") -> None:
         self.path = Path(path) if path is not None else None
+        self.message = message
         self.hint = hint
-        parts = [f"{self.path}: {message}" if self.path is not None else message]
-        if hint:
-            parts.append(hint)
-        super().__init__(" ".join(parts))
+        super().__init__(join_hint(f"{self.path}: {message}" if self.path is not None else message, hint))
+
+
+def join_hint(message: str, hint: str) -> str:
+    """One sentence, then the hint: ``"unknown letter 'x'. Masters in ..."``.
+
+    Messages are written without a final period (like git's); when a hint
+    follows on the same line the message needs one, or the two read as one
+    run-on sentence. This is the one place the two are joined.
+    """
+    message = message.rstrip()
+    hint = hint.strip()
+    if not hint:
+        return message
+    if message and message[-1] not in ".!?:;":
+        message += "."
+    return f"{message} {hint}"
 
 
 class NotAWorkspaceError(PolyletterError):
@@ -65,6 +79,10 @@ class ServerError(EngineError):
 
 class WorkspaceStateError(PolyletterError):
     """The workspace is in a state polyletter must not write over."""
+
+
+class OutputPathError(PolyletterError):
+    """An output path polyletter will not write: a DOCX asked for under another suffix."""
 
 
 class WriteError(PolyletterError):

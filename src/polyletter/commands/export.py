@@ -18,6 +18,7 @@ from polyletter.document.letter import Letter
 from polyletter.readers import read_letter
 from polyletter.store import history
 from polyletter.store.catalog import apply_catalog
+from polyletter.store.fileio import docx_output
 from polyletter.store.versions import load_version, require_version
 from polyletter.store.workspace import Workspace
 
@@ -50,7 +51,8 @@ def export_letter(
     """
     name = ws.letter_name(letter)
     lang = lang_code(lang, "--lang")
-    path = Path(output) if output else ws.export_path(name, lang)
+    default = ws.export_path(name, lang)
+    path = docx_output(output, default.name) if output else default
     _write(ws, name, [(lang, path)], template)
     return path
 

@@ -23,8 +23,11 @@ from polyletter.glossary import (
     load_glossary,
 )
 from polyletter.glossary.workspace import glossary_paths
+from polyletter.store import history, trailers
 from polyletter.store.fileio import write_atomic
+from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import Workspace
+from polyletter.wording import count
 
 DEFAULT_GLOSSARY = "glossary/rtop.yaml"
 
@@ -47,10 +50,6 @@ class TermRow:
             "source": self.source,
             "origin": self.origin,
         }
-
-
-
-
 
 
 def list_terms(ws: Workspace, lang: str | None = None) -> list[TermRow]:
@@ -97,8 +96,31 @@ def add_workspace_term(
         source=source,
     )
     others = [p for p in paths if p.resolve() != target.resolve()]
-    add_term(target, entry, others=others)
+    if not target.resolve().is_relative_to(ws.root.resolve()):
+        raise GlossaryError(
+            "is outside the workspace; polyletter commits every glossary change",
+            path=target,
+            hint="Add the term to a glossary file inside the workspace (glossary/*.yaml).",
+        )
+    with workspace_lock(ws):
+        history.ensure_ready(ws.root)
+        add_term(target, entry, others=others)
+        history.commit_paths(ws.root, [target], _add_message(ws, target, entry))
     return target
+
+
+def _add_message(ws: Workspace, target: Path, entry: Term) -> str:
+    """Like every other writing command's commit: a subject, what was added, the kind as a trailer."""
+    forms = (
+        "never translated (keep)"
+        if entry.keep
+        else ", ".join(f"{lang}: {forms.preferred}" for lang, forms in sorted(entry.targets.items()))
+    )
+    return trailers.compose(
+        f"polyletter: glossary: add {entry.term!r}",
+        f"Added to {ws.rel(target)}: {forms}.",
+        [(trailers.KIND, "glossary")],
+    )
 
 
 def check_workspace_glossary(ws: Workspace) -> tuple[list[Path], list[PolyletterError]]:
@@ -126,9 +148,23 @@ def import_terms(
         target = ws.root / target
     if target.exists():
         raise GlossaryError("already exists", path=target, hint="Choose another name with --into.")
+    if not target.resolve().is_relative_to(ws.root.resolve()):
+        raise GlossaryError(
+            "is outside the workspace; polyletter commits every glossary change",
+            path=target,
+            hint="Import into glossary/ inside the workspace (--into glossary/NAME.yaml).",
+        )
     text = dump_terms(terms)
     _validate_with_workspace(ws, target, text)
-    write_atomic(target, text)
+    with workspace_lock(ws):
+        history.ensure_ready(ws.root)
+        write_atomic(target, text)
+        message = trailers.compose(
+            f"polyletter: glossary: import {Path(path).name}",
+            f"{count(len(terms), 'term')} from {Path(path).name} into {ws.rel(target)}.",
+            [(trailers.KIND, "glossary")],
+        )
+        history.commit_paths(ws.root, [target], message)
     return target, len(terms)
 
 

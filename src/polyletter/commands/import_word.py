@@ -26,6 +26,7 @@ from polyletter.store import history, trailers
 from polyletter.store.fileio import refuse_outside_link, write_atomic
 from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
+from polyletter.wording import count
 from polyletter.writers.markdown import render_markdown
 
 
@@ -106,7 +107,7 @@ def _message(ws: Workspace, letter: str, lang: str, path: Path, target: Path, pa
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
     return trailers.compose(
         f"polyletter: import {letter} from Word ({lang})",
-        f"Master letter read from {path.name}: {len(parsed.blocks)} blocks ({summary}).",
+        f"Master letter read from {path.name}: {count(len(parsed.blocks), 'block')} ({summary}).",
         [
             (trailers.LETTER, letter),
             (trailers.KIND, "import"),

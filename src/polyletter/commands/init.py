@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from polyletter.document.languages import lang_code, lang_codes
-from polyletter.errors import WorkspaceStateError
+from polyletter.errors import ConfigError, WorkspaceStateError
+from polyletter.mt.engines import engine_names
 from polyletter.store import history, trailers
 from polyletter.store.config import CONFIG_NAME, default_config_text
 from polyletter.store.fileio import write_atomic
@@ -24,6 +25,20 @@ class InitResult:
     created_repo: bool
     commit: str | None
     files: list[Path]
+    source: str = "en"
+    targets: tuple[str, ...] = ()
+    engine: str = "argos"
+
+    @property
+    def next_step(self) -> str:
+        """What to run next, for the engine and languages chosen (models only where Argos needs them)."""
+        translate = "polyletter translate <letter>"
+        if self.engine == "argos":
+            return f"polyletter models install {' '.join((self.source, *self.targets))}, then {translate}"
+        if self.engine == "apertium":
+            pairs = ", ".join(f"{self.source}->{t}" for t in self.targets)
+            return f"{translate} (Apertium needs its pairs installed: {pairs})"
+        return f"set the url under [engine.{self.engine}] in polyletter.toml, then {translate}"
 
 
 def init_workspace(
@@ -32,6 +47,7 @@ def init_workspace(
     source: str = "en",
     targets: Sequence[str] = ("fr", "es"),
     example: bool = False,
+    engine: str = "argos",
 ) -> InitResult:
     """Create ``polyletter.toml``, ``glossary/``, ``translations/<source>/`` and ``.gitignore``.
 
@@ -40,6 +56,8 @@ def init_workspace(
     """
     source = lang_code(source, "--source")
     targets = lang_codes(targets, "--to")
+    if engine not in engine_names():
+        raise ConfigError(f"unknown engine {engine!r}", hint=f"Choose one of: {', '.join(engine_names())}.")
     if example and source != "en":
         raise WorkspaceStateError("the example letter is in English", hint="Use --source en with --example.")
     directory = Path(directory).absolute()
@@ -50,7 +68,8 @@ def init_workspace(
     created = history.ensure_repo(directory)
 
     files = [config_path]
-    write_atomic(config_path, default_config_text(source, [t for t in targets if t != source]))
+    kept = [t for t in targets if t != source]
+    write_atomic(config_path, default_config_text(source, kept, engine))
     gitignore = directory / ".gitignore"
     existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
     if "exports/" not in existing:
@@ -88,4 +107,4 @@ def init_workspace(
             [(trailers.KIND, "setup")],
         ),
     )
-    return InitResult(directory, created, commit, files)
+    return InitResult(directory, created, commit, files, source, tuple(kept), engine)

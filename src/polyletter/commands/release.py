@@ -26,6 +26,7 @@ from polyletter.store import history, trailers
 from polyletter.store.catalog import load_catalog
 from polyletter.store.releases import Release, ReleasedVersion, read_releases, release_tag
 from polyletter.store.workspace import Workspace
+from polyletter.wording import count
 
 
 def release_letter(ws: Workspace, letter: str, name: str) -> Release:
@@ -144,7 +145,7 @@ def _record(ws: Workspace, letter: str, name: str, tag: str, master_path: Path) 
     marks += [(trailers.VERSION_OF + v.lang, v.trailer()) for v in versions]
     message = trailers.compose(
         f"polyletter release {letter} {name}",
-        f"Letter {letter} as sent: the master and {len(versions)} language version(s) below.",
+        f"Letter {letter} as sent: the master and {count(len(versions), 'language version')} below.",
         marks,
     )
     return Release(
@@ -166,8 +167,10 @@ def _record(ws: Workspace, letter: str, name: str, tag: str, master_path: Path) 
 def _warning(item: Any) -> str | None:
     """One line on what is imperfect in a version being released, or None if nothing is."""
     details = {
-        "stale": f"{item.stale} block(s) behind the master",
-        "needs-review": f"{len(item.review_blocks)} block(s) need review",
+        "stale": f"{count(item.stale, 'block')} behind the master",
+        "needs-review": f"{count(len(item.review_blocks), 'block')} "
+        + ("needs" if len(item.review_blocks) == 1 else "need")
+        + " review",
         "edited": f"hand edits not folded into the PO ({', '.join(item.edited_blocks)})",
         "missing": "no translation",
         "invalid": item.problem or "cannot be read",

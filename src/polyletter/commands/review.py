@@ -73,7 +73,13 @@ from polyletter.readers.markdown import split_blocks
 from polyletter.readers.review import read_review
 from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry, parse_catalog
-from polyletter.store.fileio import refuse_outside_link, sweep_temp_files, write_atomic, write_if_changed
+from polyletter.store.fileio import (
+    docx_output,
+    refuse_outside_link,
+    sweep_temp_files,
+    write_atomic,
+    write_if_changed,
+)
 from polyletter.store.lock import workspace_lock
 from polyletter.store.versions import (
     LanguageVersion,
@@ -126,7 +132,8 @@ def export_review(ws: Workspace, letter: str, lang: str, *, output: Path | None 
     with workspace_lock(ws):
         name, master, version = _version(ws, letter, lang)
         data = render_review(review_sheet(ws, name, master, version))
-        path = Path(output) if output else ws.exports / f"{name}.{lang}.review.docx"
+        default = ws.exports / f"{name}.{lang}.review.docx"
+        path = docx_output(output, default.name) if output else default
         write_atomic(path, data)
     return path
 

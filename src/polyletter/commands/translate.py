@@ -22,12 +22,12 @@ from polyletter.document.languages import lang_codes
 from polyletter.document.letter import TABLE_HEADER, Block, BlockKind, Letter, Signatory, signatory_labels
 from polyletter.document.localize import parse_date_line, render_countries, render_date_line
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
-from polyletter.errors import ConfigError
+from polyletter.errors import ConfigError, EngineError
 from polyletter.glossary import Glossary
 from polyletter.glossary.workspace import workspace_glossary
 from polyletter.mt.cache import TranslationCache
 from polyletter.mt.enforce import TermOutcome
-from polyletter.mt.engines import get_engine
+from polyletter.mt.engines import engines_for, get_engine
 from polyletter.mt.engines.base import Engine
 from polyletter.mt.routing import Route, plan_route
 from polyletter.mt.translator import MachineTranslator, MTStats
@@ -65,6 +65,27 @@ class LanguageResult:
     recovered_from: str | None = None
     """The commit a missing PO was recovered from (its human translations kept)."""
 
+    def to_dict(self, root: Path | None = None) -> dict[str, object]:
+        """For ``translate --json``; file paths relative to ``root`` when given."""
+        return {
+            "lang": self.lang,
+            "engine": self.provenance,
+            "updated": bool(self.files_written),
+            "blocks_translated": self.blocks_translated,
+            "blocks_reused": self.blocks_reused,
+            "needs_review": list(self.needs_review),
+            "human_edits": list(self.human_edits),
+            "terms": [
+                {"term": o.term, "target": o.target_text, "status": o.status}
+                for o in self.term_outcomes
+            ],
+            "files_written": [
+                (p.relative_to(root).as_posix() if root is not None and p.is_relative_to(root) else str(p))
+                for p in self.files_written
+            ],
+            "recovered_from": self.recovered_from,
+        }
+
 
 @dataclass
 class TranslateResult:
@@ -74,6 +95,16 @@ class TranslateResult:
     stats: MTStats
     check: CheckReport
     """QA of the versions just written (what ``polyletter check`` would say)."""
+
+    def to_dict(self, root: Path | None = None) -> dict[str, object]:
+        """What ``translate --json`` prints: per language, the sentence counts, the commit, the QA."""
+        return {
+            "letter": self.letter,
+            "commit": self.commit,
+            "languages": [lang.to_dict(root) for lang in self.languages],
+            "sentences": self.stats.to_dict(),
+            "check": self.check.to_dict(),
+        }
 
 
 @dataclass
@@ -125,7 +156,7 @@ def _translate(
     langs = _targets(ws.config.targets if targets is None else lang_codes(targets, "--to"), source)
     active = engine if engine is not None and not isinstance(engine, str) else None
     active = active or get_engine(engine or ws.config.engine, ws.config)
-    routes = {lang: plan_route(active, source, lang, ws.config.pivot) for lang in langs}
+    routes = {lang: _route(ws, active, source, lang) for lang in langs}
 
     for lang in langs:
         sweep_temp_files(ws.po_path(name, lang).parent)  # debris of a run killed mid-write
@@ -179,6 +210,23 @@ def _translate(
     for lang in langs:
         report.findings += check_version(master, plans[lang][0], glossary, source, lang)
     return TranslateResult(name, results, commit, mt.stats, report)
+
+
+def _route(ws: Workspace, active: Engine, source: str, target: str) -> Route:
+    """The engine's route for a pair; when it has none, the error names the engines that have one."""
+    try:
+        return plan_route(active, source, target, ws.config.pivot)
+    except EngineError as err:
+        found = engines_for(source, target, ws.config, pivot=ws.config.pivot)
+        others = [name for name in found if name != active.name]
+        if not others:
+            raise
+        options = " or ".join(f"--engine {name}" for name in others)
+        raise EngineError(
+            err.message,
+            hint=f"{err.hint} Or translate with {options} (it has {source}->{target}), "
+            f"or set [engine] name in polyletter.toml.",
+        ) from None
 
 
 def _targets(requested: Sequence[str], source: str) -> list[str]:

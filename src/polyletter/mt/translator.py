@@ -22,6 +22,7 @@ from polyletter.mt.cache import CacheKey, TranslationCache
 from polyletter.mt.enforce import Prepared, TermEnforcer, TermOutcome
 from polyletter.mt.engines.base import Engine, TermSpan
 from polyletter.mt.routing import Route
+from polyletter.wording import count
 
 
 @dataclass
@@ -30,10 +31,31 @@ class MTStats:
     from_cache: int = 0
     sent: int = 0
     per_pair: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Sentences sent to the engine, per (source, target) leg."""
+    cached_per_pair: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Sentences answered by the cache, per (source, target) leg."""
     cache_unavailable: str | None = None
     """Why the cache file could not be used (the run went on without it)."""
     fallbacks: int = 0
     """Sentences whose placeholders the engine mangled, translated again in pieces without them."""
+
+    def to_dict(self) -> dict[str, object]:
+        """For ``translate --json``: totals, and per leg (``en-fr``) what was sent and what was cached."""
+        legs = sorted(set(self.per_pair) | set(self.cached_per_pair))
+        return {
+            "requested": self.requested,
+            "sent": self.sent,
+            "from_cache": self.from_cache,
+            "fallbacks": self.fallbacks,
+            "cache_unavailable": self.cache_unavailable,
+            "pairs": {
+                f"{a}-{b}": {
+                    "sent": self.per_pair.get((a, b), 0),
+                    "from_cache": self.cached_per_pair.get((a, b), 0),
+                }
+                for a, b in legs
+            },
+        }
 
 
 @dataclass
@@ -146,6 +168,9 @@ class MachineTranslator:
         found = self.cache.lookup(key, inputs)
         missing = [t for t in inputs if t not in found]
         self.stats.from_cache += len(inputs) - len(missing)
+        if len(inputs) > len(missing):
+            cached = self.stats.cached_per_pair
+            cached[pair] = cached.get(pair, 0) + len(inputs) - len(missing)
         if missing:
             wanted_terms = [spans[t] for t in missing] if any(spans.get(t) for t in missing) else None
             # An engine that can keep its unknown-word marks gives them: they are cached, then stripped.
@@ -166,7 +191,8 @@ class MachineTranslator:
                 ) from err
             if len(translated) != len(missing):
                 raise EngineError(
-                    f"{self.engine.name} returned {len(translated)} translations for {len(missing)} sentences"
+                    f"{self.engine.name} returned {count(len(translated), 'translation')} "
+                    f"for {count(len(missing), 'sentence')}"
                 )
             fresh = dict(zip(missing, translated, strict=True))
             self.cache.store(key, fresh.items())

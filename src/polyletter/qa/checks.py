@@ -28,6 +28,7 @@ from polyletter.glossary import Glossary, check_terms
 from polyletter.glossary.protection import LEFTOVER_BRACKET
 from polyletter.mt.engines import placeholder_patterns
 from polyletter.store.catalog import Entry
+from polyletter.wording import count
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _LENGTH_BANDS = {"zh": (0.15, 1.2), "ja": (0.2, 1.4), "ko": (0.2, 1.4)}
@@ -74,7 +75,8 @@ class CheckReport:
         if self.clean:
             return f"check {self.letter} ({', '.join(self.langs)}): clean"
         counts = ", ".join(f"{name} {n}" for name, n in sorted(self.counts().items()))
-        return f"check {self.letter} ({', '.join(self.langs)}): {len(self.findings)} findings ({counts})"
+        found = count(len(self.findings), "finding")
+        return f"check {self.letter} ({', '.join(self.langs)}): {found} ({counts})"
 
     def to_dict(self) -> dict[str, object]:
         return {

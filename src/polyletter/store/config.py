@@ -63,10 +63,11 @@ class Config:
     apertium_apy: ApySettings = field(default_factory=ApySettings)
 
 
-def default_config_text(source: str, targets: list[str]) -> str:
+def default_config_text(source: str, targets: list[str], engine: str = "argos") -> str:
     """The polyletter.toml that ``init`` writes, with every setting spelled out."""
     target_list = ", ".join(f'"{t}"' for t in targets)
     defaults = ArgosSettings()
+    pad = " " * max(1, 23 - len(engine))
     return f"""# polyletter workspace settings
 [project]
 source = "{source}"            # language of the masters in translations/{source}/
@@ -74,7 +75,7 @@ targets = [{target_list}]      # languages `polyletter translate` produces by de
 glossaries = ["glossary/*.yaml"]
 
 [engine]
-name = "argos"                 # argos, apertium, or a shared server: libretranslate, apertium-apy
+name = "{engine}"{pad}# argos, apertium, or a shared server: libretranslate, apertium-apy
 pivot = "en"                   # used when no direct model exists for a pair
 
 [engine.argos]

@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from polyletter.errors import InputFormatError, WriteError
+from polyletter.errors import InputFormatError, OutputPathError, WriteError
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 """A letter is a few pages; anything larger is almost certainly the wrong file."""
@@ -163,3 +163,24 @@ def write_if_changed(path: Path, text: str) -> bool:
         pass
     write_atomic(path, text)
     return True
+
+
+def docx_output(output: Path, default_name: str) -> Path:
+    """Where ``-o OUTPUT`` puts a DOCX: into a folder under its usual name, or a ``.docx`` file.
+
+    A folder (one that exists, or a path written with a trailing slash) gets
+    ``<folder>/<default_name>``; writing the file over the folder itself would
+    fail with a misleading disk error. Any other suffix is refused: a Word file
+    saved as ``x.pdf`` opens nowhere.
+    """
+    text = str(output)
+    path = Path(output)
+    if path.is_dir() or text.endswith(("/", "\\")):
+        return path / default_name
+    if path.suffix.lower() != ".docx":
+        raise OutputPathError(
+            f"polyletter writes Word files, not {path.suffix or 'files without a suffix'}",
+            path=path,
+            hint=f"Name it {path.stem or 'letter'}.docx, or give a folder.",
+        )
+    return path

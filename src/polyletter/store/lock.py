@@ -26,7 +26,7 @@ def workspace_lock(ws: Workspace) -> Iterator[None]:
         raise WriteError(
             f"cannot create the workspace lock ({err.strerror or err})",
             path=path,
-            hint="polyletter needs to write in the workspace; check its permissions.",
+            hint="Check the workspace's permissions: polyletter needs to write in it.",
         ) from None
     try:
         try:

@@ -30,6 +30,7 @@ from polyletter.store import history
 from polyletter.store.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
 from polyletter.store.fileio import read_text, refuse_outside_link
 from polyletter.store.workspace import Workspace
+from polyletter.wording import count
 from polyletter.writers.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ def _raise_structure(ws: Workspace, md_path: Path, found: list[RawBlock], expect
             where = f"block {j1 + 1} (line {found[j1].line_no}) does not match {expected[i1].block_id}"
         break
     raise WorkspaceStateError(
-        f"has {len(found)} blocks where the master has {len(expected)}; {where}",
+        f"has {count(len(found), 'block')} where the master has {len(expected)}; {where}",
         path=ws.rel(md_path),
         hint="Keep one block per master block (blank lines separate them), or restore it with git checkout.",
     )

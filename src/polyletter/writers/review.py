@@ -42,6 +42,7 @@ from polyletter.ooxml.elements import (
     set_lang,
     write_custom_properties,
 )
+from polyletter.wording import count
 
 if TYPE_CHECKING:
     from docx.table import _Cell
@@ -95,7 +96,7 @@ def render_review(sheet: ReviewSheet) -> bytes:
     about = document.add_paragraph()
     note = about.add_run(
         f"Letter {sheet.letter}, master {sheet.master_path} (blob {sheet.master_blob[:12]}), "
-        f"{lang} version as of {sheet.built_from}. {len(sheet.rows)} rows."
+        f"{lang} version as of {sheet.built_from}. {count(len(sheet.rows), 'row')}."
     )
     note.font.size = Pt(8)
     note.font.color.rgb = RGBColor(*NOTES_COLOUR)

@@ -51,6 +51,29 @@ def placeholder_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(pattern for pattern in found if pattern is not None)
 
 
+LOCAL_ENGINES = ("argos", "apertium")
+"""Engines that run on this machine: asking them for their pairs contacts no server."""
+
+
+def engines_for(source: str, target: str, config: Config, *, pivot: str = "en") -> list[str]:
+    """The local engines that could translate ``source`` -> ``target`` now (directly or by pivot).
+
+    Named in the error when the chosen engine lacks the pair, so a user who
+    has Apertium's pair but no Argos model learns about ``--engine apertium``.
+    Servers are never asked: a default URL is not a server the user set up.
+    """
+    from polyletter.mt.routing import plan_route
+
+    found = []
+    for name in LOCAL_ENGINES:
+        try:
+            plan_route(get_engine(name, config), source, target, pivot)
+        except Exception:  # an engine that is missing or broken simply does not qualify
+            continue
+        found.append(name)
+    return found
+
+
 def engine_pairs(name: str, config: Config) -> list[tuple[str, str, str]]:
     """``(source, target, version)`` for every pair the named engine offers (a server: what it has now)."""
     engine = get_engine(name, config)

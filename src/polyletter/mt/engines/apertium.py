@@ -52,6 +52,7 @@ from pathlib import Path
 from polyletter.errors import EngineError
 from polyletter.mt.engines.base import TermSpan
 from polyletter.store.config import Config
+from polyletter.wording import count
 
 DEFAULT_DATADIR = "/usr/share/apertium"
 """Where Debian's apertium looks (``APERTIUM_DATADIR`` overrides it, as in the script)."""
@@ -346,7 +347,7 @@ class ApertiumEngine:
             translated, stderr = self._run(mode, text)
             if len(translated) != len(todo):
                 raise EngineError(
-                    f"apertium {mode.name} returned {len(translated)} sentences for {len(todo)}"
+                    f"apertium {mode.name} returned {count(len(translated), 'sentence')} for {len(todo)}"
                     + _last_line(stderr),
                     hint="Please report this with the sentences that caused it.",
                 )

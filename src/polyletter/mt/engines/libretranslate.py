@@ -222,7 +222,7 @@ def _api_key(variable: str) -> str:
     if not value:
         raise ConfigError(
             f"[engine.libretranslate] api_key_env names {variable}, but that environment variable is not set",
-            hint=f"export {variable}=<your key> (the key is never written to polyletter.toml), "
+            hint=f"Run `export {variable}=<your key>` (the key is never written to polyletter.toml), "
             "or remove api_key_env if the server needs no key.",
         )
     return value
