@@ -407,3 +407,48 @@ def test_a_missing_model_names_the_engine_that_has_the_pair(tmp_path: Path) -> N
     assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
     failed = polyletter("translate", "r2p-2012", cwd=tmp_path / "ws")
     assert_clean_error(failed, "no argos model for en->es.", "models install en es", "--engine apertium")
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_without_a_git_identity_polyletter_says_so_once_and_how_to_set_it(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    done = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "git has no user.name" in line]
+    assert len(warnings) == 1 and "git config --global user.name" in warnings[0]
+    author = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%an <%ae>"], capture_output=True, text=True
+    ).stdout.strip()
+    assert author == "polyletter <polyletter@localhost>"
+
+    subprocess.run(["git", "-C", str(root), "config", "user.name", "Awa Ndiaye"], check=True)
+    subprocess.run(["git", "-C", str(root), "config", "user.email", "awa@example.org"], check=True)
+    (root / "translations/es/r2p-2012.po").unlink()
+    again = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
+    assert again.returncode == 0 and "git has no user.name" not in again.stderr
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_a_po_editors_header_fields_survive_a_rewrite(tmp_path: Path) -> None:
+    assert polyletter("init", "ws", "--example", "--to", "es", cwd=tmp_path).returncode == 0
+    root = tmp_path / "ws"
+    assert polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root).returncode == 0
+    po = root / "translations/es/r2p-2012.po"
+    text = po.read_text(encoding="utf-8")
+    fields = (
+        '"Last-Translator: Ana Pérez <ana@example.org>\\n"\n'
+        '"PO-Revision-Date: 2026-11-30 10:00+0100\\n"\n'
+    )
+    text = text.replace('"Language: es\\n"\n', fields + '"Language: es\\n"\n', 1)
+    po.write_text(text.replace('msgstr "Atentamente,"', 'msgstr "Muy atentamente,"'), encoding="utf-8")
+    folded = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
+    assert folded.returncode == 0, folded.stderr
+    after = po.read_text(encoding="utf-8")
+    assert "Last-Translator: Ana Pérez <ana@example.org>" in after
+    assert "PO-Revision-Date: 2026-11-30 10:00+0100" in after
+    assert 'msgstr "Muy atentamente,"' in after and "origin: human" in after
+    assert polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root).returncode == 0
+    assert po.read_text(encoding="utf-8") == after  # a re-run rewrites nothing

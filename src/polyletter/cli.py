@@ -60,9 +60,13 @@ def _main(
 
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
-    """Turn a library error into its one-line message and exit code."""
+    """Turn a library error into its one-line message and exit code; say the library's notices once."""
+    from polyletter.store.history import take_notices
+
     try:
         yield
+        for notice in take_notices():
+            typer.echo(f"warning: {notice}", err=True)
     except PolyletterError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(err.exit_code) from None

@@ -107,6 +107,32 @@ def _parse_provenance(comment: str) -> dict[str, str]:
     return provenance
 
 
+EDITOR_FIELDS = (
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+)
+"""Header fields that Poedit, Weblate and Lokalize fill in: polyletter never writes them itself, and
+never drops them when it rewrites a PO."""
+
+
+def editor_header(path: Path) -> dict[str, str]:
+    """The :data:`EDITOR_FIELDS` a PO file's header holds (empty when it has none or cannot be read)."""
+    try:
+        text = read_text(path, what="PO file")
+    except InputFormatError:
+        return {}
+    import polib
+
+    try:
+        metadata = polib.pofile(text).metadata
+    except (OSError, ValueError, UnicodeError):
+        return {}
+    return {key: metadata[key] for key in EDITOR_FIELDS if metadata.get(key, "").strip()}
+
+
 def render_catalog(
     master: Letter,
     entries: Mapping[str, Entry],
@@ -115,11 +141,14 @@ def render_catalog(
     target: str,
     master_rel: str,
     line_numbers: Mapping[str, int] | None = None,
+    kept_header: Mapping[str, str] | None = None,
 ) -> str:
     """The PO file text for a language version, entries in the master's order.
 
-    No dates in the header: Git records when, and a file that changes on every
-    run would make an idempotent re-run impossible.
+    No dates of polyletter's own in the header: Git records when, and a file
+    that changes on every run would make an idempotent re-run impossible. What a
+    PO editor wrote there (``Last-Translator``, ``PO-Revision-Date``, ...) is
+    ``kept_header`` (see :func:`editor_header`) and written back as it was.
     """
     import polib
     from babel.messages.plurals import get_plural
@@ -131,6 +160,7 @@ def render_catalog(
     )
     po.metadata = {
         "Project-Id-Version": letter,
+        **{key: value for key, value in (kept_header or {}).items() if key in EDITOR_FIELDS},
         "Language": target,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",

@@ -18,6 +18,22 @@ from polyletter.errors import GitError
 
 FALLBACK_IDENTITY = ("polyletter", "polyletter@localhost")
 
+NO_IDENTITY = (
+    "git has no user.name/user.email here, so commits are authored "
+    f"'{FALLBACK_IDENTITY[0]} <{FALLBACK_IDENTITY[1]}>' and hand edits recorded as by 'unknown'; "
+    'set yours with: git config --global user.name "Your Name" && '
+    'git config --global user.email "you@example.org"'
+)
+_notices: list[str] = []
+"""What this process should tell the user once, as git does (read and cleared by :func:`take_notices`)."""
+
+
+def take_notices() -> list[str]:
+    """The notices gathered so far (each once), cleared: the CLI prints them on stderr."""
+    out = list(dict.fromkeys(_notices))
+    _notices.clear()
+    return out
+
 
 def _repo(root: Path):
     import git
@@ -167,6 +183,8 @@ def _identity_env(repo) -> dict[str, str]:
             env[f"GIT_{role}_NAME"] = FALLBACK_IDENTITY[0]
         if not (os.environ.get(f"GIT_{role}_EMAIL") or email):
             env[f"GIT_{role}_EMAIL"] = FALLBACK_IDENTITY[1]
+    if "GIT_AUTHOR_NAME" in env or "GIT_AUTHOR_EMAIL" in env:
+        _notices.append(NO_IDENTITY)
     return env
 
 

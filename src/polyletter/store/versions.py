@@ -27,7 +27,14 @@ from polyletter.document.letter import Letter
 from polyletter.errors import GitError, LetterNotFoundError, WorkspaceStateError
 from polyletter.readers.markdown import RawBlock, split_blocks, split_front_matter
 from polyletter.store import history
-from polyletter.store.catalog import Entry, apply_catalog, load_catalog, parse_catalog, render_catalog
+from polyletter.store.catalog import (
+    Entry,
+    apply_catalog,
+    editor_header,
+    load_catalog,
+    parse_catalog,
+    render_catalog,
+)
 from polyletter.store.fileio import read_text, refuse_outside_link
 from polyletter.store.workspace import Workspace
 from polyletter.wording import count
@@ -273,6 +280,7 @@ def render_version(
         target=lang,
         master_rel=master_rel,
         line_numbers={b.id: b.source_line for b in master.blocks if b.source_line},
+        kept_header=editor_header(ws.po_path(letter, lang)),
     )
     md_text = render_markdown(apply_catalog(master, entries, lang))
     return [(ws.po_path(letter, lang), po_text), (ws.md_path(letter, lang), md_text)]
