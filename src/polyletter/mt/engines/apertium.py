@@ -354,7 +354,7 @@ class ApertiumEngine:
             for i, sentence in zip(todo, translated, strict=True):
                 # A dropped word leaves its blank behind ("this year's report" -> "este año  informe").
                 sentence = sentence if "  " in cleaned[i] else _SPACES.sub(" ", sentence)
-                out[i] = _undo_start_capital(cleaned[i], sentence)
+                out[i] = undo_start_capital(cleaned[i], sentence)
         self.calls.append((source, target, len(sentences)))
         return out
 
@@ -424,7 +424,7 @@ _LEADING_PLACEHOLDER = re.compile(
 )
 
 
-def _undo_start_capital(source: str, translated: str) -> str:
+def undo_start_capital(source: str, translated: str) -> str:
     """Apertium capitalises the word after a sentence-opening unknown word; undo that.
 
     ``ZXQAAAA plays a role`` comes back as ``ZXQAAAA Toca una función``: the

@@ -221,4 +221,4 @@ def _finish(source: str, translated: str) -> str:
     translated = translated.strip()
     if "  " not in source:
         translated = _SPACES.sub(" ", translated)
-    return apertium._undo_start_capital(source, translated)
+    return apertium.undo_start_capital(source, translated)
