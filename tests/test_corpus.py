@@ -386,3 +386,31 @@ def test_a_broken_workspace_formula_lexicon_is_a_one_line_error(workspace: Works
     (workspace.root / "formulas.yaml").write_text("closings: [not, a, mapping]\n", encoding="utf-8")
     done = polyletter("inspect", "r2p-2012", cwd=workspace.root)
     assert_clean_error(done, "formulas.yaml")
+
+
+@needs_apertium
+def test_html_comments_are_kept_where_they_stood_and_never_translated(workspace: Workspace) -> None:
+    from polyletter.commands.export import export_letter
+
+    from .test_inline import _Recording
+
+    master = workspace.master_path("r2p-2012")
+    text = master.read_text(encoding="utf-8")
+    note = "<!-- draft 3: check the date with the Geneva office -->"
+    master.write_text(text.replace("Excellency,\n", f"{note}\nExcellency,\n", 1), encoding="utf-8")
+    git(workspace.root, "commit", "-qam", "a note for ourselves")
+    reading = inspect_letter(workspace, "r2p-2012")
+    assert [b.kind for b in reading.letter.blocks][:4] == [
+        BlockKind.DATE, BlockKind.ADDRESS, BlockKind.ADDRESS, BlockKind.SALUTATION
+    ]  # fmt: skip
+    engine = _Recording()
+    translate_letter(workspace, "r2p-2012", ["es"], engine=engine)
+    assert engine.sent and not any("<!--" in s or "Geneva office" in s for s in engine.sent)
+    spanish = workspace.md_path("r2p-2012", "es").read_text(encoding="utf-8")
+    assert f"\n{note}\nExcelencia:\n" in spanish
+    again = translate_letter(workspace, "r2p-2012", ["es"], engine=ApertiumEngine())
+    assert again.commit is None and not again.languages[0].human_edits
+    import docx
+
+    document = docx.Document(str(export_letter(workspace, "r2p-2012", "es")))
+    assert not any("<!--" in p.text or "Geneva office" in p.text for p in document.paragraphs)

@@ -62,6 +62,9 @@ class Block:
     markers: tuple[str, ...] = ()
     source_line: int = field(default=0, compare=False)
     """Where the block starts in its file (1-based), for PO ``#:`` references."""
+    comments: tuple[str, ...] = field(default=(), compare=False)
+    """HTML comments that stood on their own lines before the block in the master: not content
+    (never translated, exported or sent to an engine), but written back where they stood."""
 
     def __post_init__(self) -> None:
         if not self.markers:

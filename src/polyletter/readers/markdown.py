@@ -21,6 +21,7 @@ aligned with.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from polyletter.document.formulas import Lexicon, load_lexicon
@@ -98,6 +99,7 @@ def split_blocks(text: str, *, markup: bool = True, first_line: int = 1) -> list
     cut (a comment on a line of its own separates blocks), so they are never
     translated, exported or sent to an engine.
     """
+    pending = [(first_line + index, comment) for index, comment in _standalone_comments(text)]
     text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     blocks: list[RawBlock] = []
     chunk: list[str] = []
@@ -109,7 +111,12 @@ def split_blocks(text: str, *, markup: bool = True, first_line: int = 1) -> list
             chunk.append(line)
             continue
         if chunk:
-            blocks.extend(_chunk_blocks(chunk if markup else _plain_breaks(chunk), start, markup))
+            made = _chunk_blocks(chunk if markup else _plain_breaks(chunk), start, markup)
+            before = tuple(comment for line, comment in pending if line < start)
+            if made and before:  # comments on their own lines go with the block that follows
+                made[0] = replace(made[0], comments=before)
+            pending = [(line, comment) for line, comment in pending if line >= start]
+            blocks.extend(made)
             chunk = []
     return blocks
 
@@ -167,6 +174,18 @@ def _table_block(chunk: list[str], start: int) -> RawBlock:
     lines = tuple(" | ".join(cell.strip() for cell in row.strip().strip("|").split("|")) for row in rows)
     markers = (TABLE_HEADER,) + (TABLE_ROW,) * (len(lines) - 1)
     return RawBlock(lines, markers, start, table=True)
+
+
+def _standalone_comments(text: str) -> list[tuple[int, str]]:
+    """HTML comments alone on their lines, with the (0-based) line they start on, in order."""
+    found = []
+    for match in _COMMENT.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        if not text[start : match.start()].strip() and not text[match.end() : end].strip():
+            found.append((text.count("\n", 0, match.start()), match.group()))
+    return found
 
 
 def _plain_breaks(chunk: list[str]) -> list[str]:

@@ -74,6 +74,8 @@ class RawBlock:
     heading: bool = False
     listing: bool = False
     table: bool = False
+    comments: tuple[str, ...] = ()
+    """HTML comments standing on their own lines just before the block (kept, never translated)."""
 
 
 def classify(
@@ -94,7 +96,7 @@ def classify(
     for block, kind in zip(raw, kinds, strict=True):
         counters[kind] = counters.get(kind, 0) + 1
         block_id = f"{kind.value}-{counters[kind]}"
-        blocks.append(Block(block_id, kind, block.lines, block.markers, block.line_no))
+        blocks.append(Block(block_id, kind, block.lines, block.markers, block.line_no, block.comments))
     return blocks
 
 

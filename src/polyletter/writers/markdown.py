@@ -26,11 +26,13 @@ def render_markdown(letter: Letter) -> str:
 
 
 def render_block(block: Block) -> str:
+    comments = "".join(f"{comment}\n" for comment in block.comments)
     if block.markers and block.markers[0] == TABLE_HEADER:
-        return _table(block)
+        return comments + _table(block)
     if any(block.markers):
-        return "\n".join(f"{marker}{line}" for marker, line in zip(block.markers, block.lines, strict=True))
-    return "  \n".join(escape_line_start(line) for line in block.lines)
+        pairs = zip(block.markers, block.lines, strict=True)
+        return comments + "\n".join(f"{marker}{line}" for marker, line in pairs)
+    return comments + "  \n".join(escape_line_start(line) for line in block.lines)
 
 
 def _table(block: Block) -> str:
