@@ -187,7 +187,8 @@ def check(
     lang: Annotated[str | None, typer.Option("--lang", help="Languages to check, comma-separated.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
-    """QA before sending: glossary terms, keep-terms, numbers, untranslated text, placeholders,
+    """QA before sending: glossary terms, keep-terms, signatory names, formulas left in the source
+    language, lost formatting, numbers, untranslated text and unknown words, placeholder debris,
     length ratios, entries waiting for review. Exit 1 when anything is found.
 
     Python: polyletter.commands.check.check_letter
