@@ -179,3 +179,17 @@ def test_a_span_the_model_loses_is_reported_not_guessed(translated: Workspace) -
     assert "formatting-lost: link 'our earlier note'" in po
     findings = check_letter(translated, "r2p-2012", ["fr"]).findings
     assert any(f.check == "formatting" and "https://r2p.org/pillar" in f.message for f in findings)
+
+
+@needs_apertium
+def test_inline_html_never_reaches_the_engine_and_comes_back_around_its_words(workspace: Workspace) -> None:
+    master = workspace.master_path("r2p-2012")
+    text = master.read_text(encoding="utf-8")
+    tagged = 'Excellency,\n\nWe are <span style="color:red">deeply concerned</span> by the delay.\n'
+    master.write_text(text.replace("Excellency,\n", tagged, 1), encoding="utf-8")
+    git(workspace.root, "commit", "-qam", "inline HTML")
+    engine = _Recording()
+    translate_letter(workspace, "r2p-2012", ["es"], engine=engine)
+    assert engine.sent and not any("<span" in s or "color" in s for s in engine.sent)
+    spanish = workspace.md_path("r2p-2012", "es").read_text(encoding="utf-8")
+    assert '<span style="color:red">profundamente' in spanish and "</span>" in spanish
