@@ -414,3 +414,27 @@ def test_html_comments_are_kept_where_they_stood_and_never_translated(workspace:
 
     document = docx.Document(str(export_letter(workspace, "r2p-2012", "es")))
     assert not any("<!--" in p.text or "Geneva office" in p.text for p in document.paragraphs)
+
+
+@needs_apertium
+def test_a_lexicon_change_that_changes_the_roles_is_seen_by_status(workspace: Workspace) -> None:
+    from polyletter.commands.status import workspace_status
+
+    master = workspace.root / "translations" / "en" / "hello.md"
+    master.write_text(
+        "12 June 2007\n\nHello everyone,\n\nWe write to thank you for your work this year.\n\n"
+        "Sincerely,\n\nWaging Peace (United Kingdom)\n",
+        encoding="utf-8",
+    )
+    git(workspace.root, "add", "-A")
+    git(workspace.root, "commit", "-qm", "hello")
+    translate_letter(workspace, "hello", ["es"], engine=ApertiumEngine())
+    def spanish() -> str:
+        return next(s.state for s in workspace_status(workspace, "hello") if s.lang == "es")
+
+    assert spanish() == "up-to-date"  # and the status cache is filled
+    (workspace.root / "formulas.yaml").write_text(
+        "salutations:\n  hello:\n    en: ['Hello everyone,']\n    es: ['Hola a todos:']\n", encoding="utf-8"
+    )
+    assert inspect_letter(workspace, "hello").letter.blocks[1].kind is BlockKind.SALUTATION
+    assert spanish() != "up-to-date"

@@ -124,7 +124,7 @@ def test_unsupported_extension_is_named(tmp_path: Path) -> None:
 )
 def test_signatory_lines(line: str, organisation: str, countries: tuple[str, ...]) -> None:
     signatory = Signatory.parse(line)
-    assert (signatory.organisation, signatory.countries) == (organisation, countries)
+    assert (signatory.name, signatory.countries) == (organisation, countries)
     assert signatory.render() == line
 
 

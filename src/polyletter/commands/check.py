@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from polyletter.document.formulas import load_lexicon
 from polyletter.document.languages import lang_codes
 from polyletter.glossary.workspace import workspace_glossary
 from polyletter.qa.checks import CheckReport, QAFinding, check_version
@@ -23,6 +24,7 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
     master = read_letter(ws.master_path(name), source)
     langs = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
     glossary = workspace_glossary(ws)
+    lexicon = load_lexicon(ws.root)
     report = CheckReport(name, langs)
     for lang in langs:
         if not ws.po_path(name, lang).exists():
@@ -33,5 +35,5 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
             )
             continue
         entries = load_version(ws, name, lang).entries
-        report.findings += check_version(master, entries, glossary, source, lang)
+        report.findings += check_version(master, entries, glossary, source, lang, lexicon)
     return report

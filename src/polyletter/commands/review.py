@@ -55,6 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polyletter.document.formulas import load_lexicon
 from polyletter.document.languages import lang_code, normalise_lang
 from polyletter.document.letter import Block, BlockKind, Letter
 from polyletter.document.review import ReturnedRow, ReviewClaim, ReviewFile, ReviewRow, ReviewSheet
@@ -143,7 +144,9 @@ def review_sheet(ws: Workspace, name: str, master: Letter, version: LanguageVers
     source, lang = master.lang, version.lang
     master_path = ws.master_path(name)
     head = history.head(ws.root)
-    findings = check_version(master, version.entries, workspace_glossary(ws), source, lang)
+    findings = check_version(
+        master, version.entries, workspace_glossary(ws), source, lang, load_lexicon(ws.root)
+    )
     by_block: dict[str, list[QAFinding]] = {}
     for finding in findings:
         by_block.setdefault(finding.block_id, []).append(finding)

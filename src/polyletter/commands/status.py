@@ -379,13 +379,19 @@ class _FactCache:
 
 
 def _glossary_bytes(ws: Workspace) -> bytes:
-    """The glossary files' bytes, for the fact cache: a glossary change can make blocks stale."""
+    """The glossary files' and the workspace formula lexicon's bytes, for the fact cache.
+
+    A glossary change can make blocks stale; a lexicon change can give a master's blocks other
+    roles (and so other ids): either must empty the cached facts.
+    """
+    from polyletter.document.formulas import WORKSPACE_FILE
     from polyletter.glossary.workspace import glossary_paths
 
+    lexicon = _read_bytes(ws.root / WORKSPACE_FILE) or b""
     try:
-        return b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws))
+        return b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws)) + b"\1" + lexicon
     except PolyletterError:
-        return b"?"
+        return b"?" + lexicon
 
 
 def _workspace_glossary(ws: Workspace):
@@ -412,13 +418,14 @@ _CODE: list[str] = []
 
 
 def _code_fingerprint() -> str:
-    """A hash of polyletter's own modules: a new version (or a local edit) empties the cache."""
+    """A hash of polyletter's own modules and shipped lexicons: a new version (or a local edit)
+    empties the cache."""
     if not _CODE:
         import polyletter
 
         package = Path(polyletter.__file__).resolve().parent
         digest = hashlib.sha1()
-        for path in sorted(package.rglob("*.py")):
+        for path in sorted([*package.rglob("*.py"), *package.glob("data/*.yaml")]):
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
             digest.update(path.read_bytes())
         _CODE.append(digest.hexdigest())

@@ -208,7 +208,7 @@ def _translate(
     commit = _commit(ws, name, master_path, [p for p, _ in outputs], results, glossary)
     report = CheckReport(name, langs)
     for lang in langs:
-        report.findings += check_version(master, plans[lang][0], glossary, source, lang)
+        report.findings += check_version(master, plans[lang][0], glossary, source, lang, lexicon)
     return TranslateResult(name, results, commit, mt.stats, report)
 
 

@@ -13,6 +13,8 @@ import enum
 import re
 from dataclasses import dataclass, field, replace
 
+from polyletter.document.inline import plain_text
+
 
 class BlockKind(str, enum.Enum):
     DATE = "date"
@@ -131,10 +133,6 @@ class Signatory:
     lead: str = ""
     """The words before the parenthesis, when ``name`` also holds words from inside it."""
 
-    @property
-    def organisation(self) -> str:
-        return self.name
-
     @classmethod
     def parse(cls, line: str, lang: str = "en") -> Signatory:
         """Split a signatory line by its shape; a tail is taken for countries only when CLDR knows them.
@@ -233,8 +231,6 @@ def parse_signatories(lines: tuple[str, ...], markers: tuple[str, ...], lang: st
     """The signers of a signatories block, one per line, or one per block for a person written on
     several lines (name, then title, then organisation) with no country; a table's header row is
     not a signer. Formatting is not part of a name."""
-    from polyletter.document.inline import plain_text
-
     rows = [
         plain_text(line).strip()
         for marker, line in zip(markers, lines, strict=True)

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from polyletter.document.formulas import load_lexicon
+from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, parse_inline
 from polyletter.document.letter import TRANSLATABLE, Block, BlockKind, Letter, parse_signatories
 from polyletter.document.segment import split_sentences
@@ -91,9 +91,19 @@ class CheckReport:
 
 
 def check_version(
-    master: Letter, entries: dict[str, Entry], glossary: Glossary | None, source: str, target: str
+    master: Letter,
+    entries: dict[str, Entry],
+    glossary: Glossary | None,
+    source: str,
+    target: str,
+    lexicon: Lexicon | None = None,
 ) -> list[QAFinding]:
-    """Every finding for one language version, in block order."""
+    """Every finding for one language version, in block order.
+
+    ``lexicon`` is the workspace's formula lexicon (the shipped one by default): a formula the
+    workspace added is recognised as left in the source language like any other.
+    """
+    lexicon = lexicon or load_lexicon()
     findings: list[QAFinding] = []
     for block in master.blocks:
         entry = entries.get(block.id)
@@ -137,7 +147,6 @@ def check_version(
         if block.kind in TRANSLATABLE and same and source != target:
             add("identical", f"the translation is the {source} text itself: {_clip(translation)!r}")
         if block.kind in (BlockKind.SALUTATION, BlockKind.CLOSING):
-            lexicon = load_lexicon()
             kind = block.kind.value
             left = lexicon.match(translation, source, kind)
             if left is not None and lexicon.match(translation, target, kind) is None:

@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-PREFIX = "Polyletter-"
-
 LETTER = "Polyletter-Letter"
 KIND = "Polyletter-Kind"
 """``machine``, ``human``, ``machine, human``, ``review``, ``import``, ``setup``."""
