@@ -194,3 +194,14 @@ def translated(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pyte
     translating once per session instead of once per test.
     """
     return translated_copy(request, tmp_path, monkeypatch)
+
+
+# --------------------------------------------------------------------------
+# Editing fixture files in tests
+# --------------------------------------------------------------------------
+
+
+def edited(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced by ``new``; fails when ``old`` is not there (no silent no-op edit)."""
+    assert old in text, f"{old!r} is not in the text any more: the test edits nothing"
+    return text.replace(old, new)

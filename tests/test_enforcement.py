@@ -16,7 +16,7 @@ from polyletter.qa.checks import leaked_placeholder
 from polyletter.readers import read_letter
 from polyletter.store.workspace import Workspace
 
-from .conftest import git, needs_apertium
+from .conftest import edited, git, needs_apertium
 
 
 def _entries(ws: Workspace, lang: str) -> dict[str, polib.POEntry]:
@@ -99,7 +99,8 @@ def test_a_glossary_change_retranslates_exactly_the_sentences_it_touches(
     glossary_file = workspace.root / "glossary" / "rtop.yaml"
     text = glossary_file.read_text("utf-8")
     assert "Estados Miembros" in text
-    glossary_file.write_text(text.replace("es: Estados Miembros", "es: Estados miembros"), encoding="utf-8")
+    edit = edited(text, "es: {text: Estados Miembros,", "es: {text: Estados miembros,")
+    glossary_file.write_text(edit, encoding="utf-8")
     for suffix in ("po", "md"):
         (workspace.root / f"translations/es/r2p-2012.{suffix}").unlink()
 
@@ -128,7 +129,8 @@ def test_with_placeholders_a_new_target_form_costs_no_engine_call(workspace: Wor
     translate_letter(workspace, "r2p-2012", ["es"], engine=ApertiumEngine())
     glossary_file = workspace.root / "glossary" / "rtop.yaml"
     text = glossary_file.read_text("utf-8")
-    glossary_file.write_text(text.replace("es: Estados Miembros", "es: Estados miembros"), encoding="utf-8")
+    edit = edited(text, "es: {text: Estados Miembros,", "es: {text: Estados miembros,")
+    glossary_file.write_text(edit, encoding="utf-8")
     for suffix in ("po", "md"):
         (workspace.root / f"translations/es/r2p-2012.{suffix}").unlink()
 

@@ -187,7 +187,8 @@ def check(
     lang: Annotated[str | None, typer.Option("--lang", help="Languages to check, comma-separated.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
-    """QA before sending: glossary terms, keep-terms, signatory names, formulas left in the source
+    """QA before sending: glossary terms, keep-terms, people's and signatories' names, articles that
+    do not agree with a glossary term, terms left in English word order, formulas left in the source
     language, lost formatting, numbers, untranslated text and unknown words, placeholder debris,
     length ratios, entries waiting for review. Exit 1 when anything is found.
 
@@ -198,9 +199,7 @@ def check(
     with _in_workspace() as ws:
         report = check_letter(ws, letter, _split_langs(lang))
     if json_output:
-        import json
-
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
     else:
         from rich.table import Table
 
@@ -230,9 +229,7 @@ def inspect(
         reading = inspect_letter(ws, letter)
     data = reading.to_dict()
     if json_output:
-        import json
-
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(data)
         return
     lines = [f"{data['letter']} ({data['lang']}): {count(len(data['blocks']), 'block')}"]
     for block in data["blocks"]:
@@ -417,9 +414,7 @@ def status(
     with _in_workspace() as ws:
         statuses = workspace_status(ws, letter)
     if json_output:
-        import json
-
-        typer.echo(json.dumps([s.to_dict() for s in statuses], ensure_ascii=False, indent=2))
+        _print_json([s.to_dict() for s in statuses])
         return
     rows = [("letter", "lang", "state", "details")]
     rows += [(i.letter, i.lang, i.state, _status_details(i)) for i in statuses]
@@ -644,9 +639,7 @@ def glossary_list(
     with _in_workspace() as ws:
         rows = list_terms(ws, lang)
     if json_output:
-        import json
-
-        typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        _print_json([r.to_dict() for r in rows])
         return
     from rich.table import Table
 
@@ -710,6 +703,34 @@ def glossary_check() -> None:
     if problems:
         raise typer.Exit(1)
     _console().print(f"{count(len(paths), 'glossary file')} valid")
+
+
+@glossary_app.command("names")
+def glossary_names(
+    letter: Annotated[str, typer.Argument(help="The letter's name (or the path to its master).")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """The names in a letter: kept from the engines (found by its structure or in the glossary) or suggested.
+
+    A suggestion is protected in every letter with `polyletter glossary add "Name" --keep`.
+    Python: polyletter.commands.glossary.letter_names
+    """
+    from polyletter.commands.glossary import letter_names
+
+    with _in_workspace() as ws:
+        rows = letter_names(ws, letter)
+    if json_output:
+        _print_json([r.to_dict() for r in rows])
+        return
+    from rich.table import Table
+
+    table = Table("name", "block", "kept", "evidence")
+    labels = {"letter": "yes (this letter)", "glossary": "yes (glossary)", "suggested": "no: suggested"}
+    for row in rows:
+        table.add_row(row.name, row.block, labels[row.status], row.evidence)
+    _console().print(table)
+    if any(row.status == "suggested" for row in rows):
+        _console().print('To keep a suggested name in every letter: polyletter glossary add "NAME" --keep')
 
 
 @glossary_app.command("import")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from polyletter.document.formulas import load_lexicon
 from polyletter.document.languages import lang_codes
-from polyletter.glossary.workspace import workspace_glossary
+from polyletter.glossary.workspace import letter_glossary
 from polyletter.qa.checks import CheckReport, QAFinding, check_version
 from polyletter.readers import read_letter
 from polyletter.store.versions import load_version
@@ -23,7 +23,7 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
     source = ws.config.source
     master = read_letter(ws.master_path(name), source)
     langs = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
-    glossary = workspace_glossary(ws)
+    glossary = letter_glossary(ws, master, name)
     lexicon = load_lexicon(ws.root)
     report = CheckReport(name, langs)
     for lang in langs:

@@ -274,10 +274,12 @@ def compare_page(ws: Workspace, letter: str, langs: Sequence[str]) -> str:
     """
     from polyletter.commands.check import check_letter
     from polyletter.glossary import find_terms
-    from polyletter.glossary.workspace import workspace_glossary
+    from polyletter.glossary.workspace import letter_glossary
+    from polyletter.readers import read_letter
 
     comparison = compare_letter(ws, letter, langs)
-    glossary = workspace_glossary(ws)
+    master = read_letter(ws.master_path(comparison.letter), comparison.source)
+    glossary = letter_glossary(ws, master, comparison.letter)
     targets = [
         lang for lang in comparison.langs if lang != comparison.source and lang not in comparison.missing
     ]

@@ -1,4 +1,4 @@
-"""The workspace's glossary, for ``polyletter glossary ...``: list, add, check, import.
+"""The workspace's glossary, for ``polyletter glossary ...``: list, add, check, import, names.
 
 The glossary package knows term bases; this module knows which files a
 workspace uses (``glossaries`` in polyletter.toml) and where a new term goes.
@@ -176,3 +176,44 @@ def _validate_with_workspace(ws: Workspace, target: Path, text: str) -> Glossary
         probe = Path(scratch) / target.name
         probe.write_text(text, encoding="utf-8")
         return load_glossary([*glossary_paths(ws), probe])
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """A name in a letter and whether polyletter keeps it from the engines."""
+
+    name: str
+    block: str
+    status: str
+    """``letter`` (found by the letter's structure, kept), ``glossary`` (a glossary term already),
+    ``suggested`` (capitalised words nothing protects: a human decides)."""
+    evidence: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "block": self.block, "status": self.status, "evidence": self.evidence}
+
+
+def letter_names(ws: Workspace, letter: str) -> list[NameRow]:
+    """The names a master holds: kept for this letter, kept by the glossary, or only suggested.
+
+    Backs ``glossary names``. A suggestion is protected in every letter with
+    ``polyletter glossary add "Name" --keep``.
+    """
+    from polyletter.document.names import find_names
+    from polyletter.glossary.names import name_terms, suggested_names
+    from polyletter.glossary.workspace import workspace_glossary
+    from polyletter.readers import read_letter
+
+    name = ws.letter_name(letter)
+    master = read_letter(ws.master_path(name), ws.config.source)
+    glossary = workspace_glossary(ws)
+    kept = {t.term for t in name_terms(master, glossary, name)}
+    rows = [
+        NameRow(n.text, n.block_id, "letter" if n.text in kept else "glossary", f"{n.kind}, {n.evidence}")
+        for n in find_names(master)
+    ]
+    rows += [
+        NameRow(text, block, "suggested", "capitalised words in the prose")
+        for text, block in suggested_names(master, glossary)
+    ]
+    return rows

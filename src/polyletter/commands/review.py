@@ -66,7 +66,7 @@ from polyletter.errors import (
     ReviewFileError,
     WorkspaceStateError,
 )
-from polyletter.glossary.workspace import workspace_glossary
+from polyletter.glossary.workspace import letter_glossary
 from polyletter.ooxml.text import text_lines
 from polyletter.qa.checks import QAFinding, check_version
 from polyletter.readers import read_letter
@@ -145,7 +145,7 @@ def review_sheet(ws: Workspace, name: str, master: Letter, version: LanguageVers
     master_path = ws.master_path(name)
     head = history.head(ws.root)
     findings = check_version(
-        master, version.entries, workspace_glossary(ws), source, lang, load_lexicon(ws.root)
+        master, version.entries, letter_glossary(ws, master, name), source, lang, load_lexicon(ws.root)
     )
     by_block: dict[str, list[QAFinding]] = {}
     for finding in findings:

@@ -218,12 +218,15 @@ def _compute(
 def _compute_serial(
     ws: Workspace, jobs: list[tuple[str, Path, list[str]]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
+    from polyletter.glossary.names import with_names
+
     results: dict[tuple[str, str], dict[str, Any]] = {}
     glossary = _workspace_glossary(ws) if jobs else None
     for name, master_path, langs in jobs:
         master, problem = _read_master(master_path, ws.config.source)
+        own = with_names(glossary, master, name) if master is not None else glossary  # as translate sees it
         for lang in langs:
-            results[name, lang] = _facts(ws, name, lang, master, problem, glossary)
+            results[name, lang] = _facts(ws, name, lang, master, problem, own)
     return results
 
 

@@ -24,7 +24,7 @@ from polyletter.document.localize import parse_date_line, render_countries, rend
 from polyletter.document.segment import Sentence, join_sentences, split_sentences
 from polyletter.errors import ConfigError, EngineError
 from polyletter.glossary import Glossary
-from polyletter.glossary.workspace import workspace_glossary
+from polyletter.glossary.workspace import letter_glossary
 from polyletter.mt.cache import TranslationCache
 from polyletter.mt.enforce import TermOutcome
 from polyletter.mt.engines import engines_for, get_engine
@@ -162,7 +162,7 @@ def _translate(
         sweep_temp_files(ws.po_path(name, lang).parent)  # debris of a run killed mid-write
     editor = functools.partial(history.editor_of, ws.root)
     versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
-    glossary = workspace_glossary(ws)
+    glossary = letter_glossary(ws, master, name)
     lexicon = load_lexicon(ws.root)
     mt = MachineTranslator(active, TranslationCache(ws.cache_dir), glossary)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}

@@ -240,12 +240,12 @@ def parse_signatories(lines: tuple[str, ...], markers: tuple[str, ...], lang: st
         rows = rows[1:]  # "Signatories:" / "On behalf of:" heads the list, it signs nothing
     signers = [Signatory.parse(row, lang) for row in rows]
     person = 2 <= len(rows) <= 4 and not any(s.countries for s in signers) and not any(markers)
-    if person and "," not in rows[0] and _starts_with_title(rows[1]):
+    if person and "," not in rows[0] and starts_with_title(rows[1]):
         return [Signatory(", ".join(rows), (), ", ", "plain")]
     return signers
 
 
-def _starts_with_title(line: str) -> bool:
+def starts_with_title(line: str) -> bool:
     """ "Executive Director", "Président, Ligue Iteka", "Senior Programme Officer": a title line."""
     words = [w.casefold() for w in line.replace(",", " ").split()]
     while words and words[0] in _TITLE_QUALIFIERS:

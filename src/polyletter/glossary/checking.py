@@ -42,6 +42,9 @@ class Finding:
     def message(self) -> str:
         """One line for the QA table: what is wrong and what was expected."""
         forms = " / ".join(repr(f) for f in self.expected)
+        if self.term.is_name:
+            counts = f"{self.source_count} in source, {self.target_count} in translation"
+            return f"name {self.source_text!r} is missing or altered ({counts}; {self.term.note})"
         if self.kind == "altered":
             head = f"keep-term {self.source_text!r} was altered"
         elif self.target_count == 0:

@@ -24,7 +24,8 @@ import yaml
 
 from polyletter.document.languages import base_lang, normalise_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
-from polyletter.glossary.model import Glossary, Origin, TargetForms, Term
+from polyletter.glossary.model import Glossary, Origin, TargetForms, Term, form_key
+from polyletter.grammar import Grammar
 from polyletter.store.fileio import read_text, refuse_outside_link
 
 FORMAT_VERSION = 1
@@ -337,13 +338,17 @@ def build_term(
             if value is None or value == [] or (isinstance(value, str) and not value.strip()):
                 fail(f"empty {lang} target{label}", line=lang_line_of(code))
                 continue
-            forms = _text_list(value, f"the {lang} target{label}", None, fail, line=lang_line_of(code))
+            what = f"the {lang} target{label}"
+            if isinstance(value, Mapping):
+                forms, stated = _target_mapping(value, what, fail, lang_line_of(code))
+            else:
+                forms, stated = _text_list(value, what, None, fail, line=lang_line_of(code)), ()
             if not forms:
                 continue  # the reason is already reported
             if lang in targets:
                 fail(f"{lang} is given twice{label}", line=lang_line_of(code))
                 continue
-            targets[lang] = TargetForms(forms[0], tuple(f for f in forms[1:] if f != forms[0]))
+            targets[lang] = TargetForms(forms[0], tuple(f for f in forms[1:] if f != forms[0]), stated)
     elif "targets" in raw and raw_targets is None:
         fail(f"empty targets{label}", "targets", "Give at least one `lang: form`, or `keep: true`.")
 
@@ -423,6 +428,71 @@ def _text_list(
     return out
 
 
+TARGET_KEYS = ("text", "variants", "gender", "number")
+GENDER_VALUES = {"m": "m", "masculine": "m", "f": "f", "feminine": "f"}
+NUMBER_VALUES = {"sg": "sg", "singular": "sg", "pl": "pl", "plural": "pl"}
+
+
+def _target_mapping(
+    value: Mapping[Any, Any], what: str, fail: Callable[..., None], line: int | None
+) -> tuple[list[str], tuple[tuple[str, Grammar], ...]]:
+    """``{text: Naciones Unidas, gender: f, number: pl, variants: [...]}``: forms and stated grammar.
+
+    A variant may be a mapping of its own (``{text: Presidenta ..., gender: f}``).
+    """
+    for key in value:
+        if key not in TARGET_KEYS:
+            fail(f"unknown key {_show(key)} in {what}", hint=f"Allowed: {', '.join(TARGET_KEYS)}.", line=line)
+    if "text" not in value:
+        fail(f"{what} has no `text:`", hint="Write `{text: form, gender: f, number: pl}`.", line=line)
+        return [], ()
+    stated: list[tuple[str, Grammar]] = []
+
+    def one(item: Any, whose: str) -> str | None:
+        raw = item.get("text") if isinstance(item, Mapping) else item
+        forms = _text_list(raw, whose, None, fail, line=line)
+        if not forms:
+            if raw is None or raw == "":
+                fail(f"{whose} has an empty form", line=line)
+            return None
+        grammar = _grammar(item, whose, fail, line) if isinstance(item, Mapping) else Grammar()
+        if grammar != Grammar():
+            stated.append((forms[0], grammar))
+        return forms[0]
+
+    forms: list[str] = []
+    first = one(value, what)
+    if first is None:
+        return [], ()
+    forms.append(first)
+    raw_variants = value.get("variants") or []
+    if not isinstance(raw_variants, list):
+        raw_variants = [raw_variants]
+    for item in raw_variants:
+        if isinstance(item, Mapping):
+            for key in item:
+                if key not in ("text", "gender", "number"):
+                    fail(f"unknown key {_show(key)} in a variant of {what}", line=line)
+        form = one(item, f"a variant of {what}")
+        if form is not None and form not in forms:
+            forms.append(form)
+    return forms, tuple(stated)
+
+
+def _grammar(raw: Mapping[Any, Any], what: str, fail: Callable[..., None], line: int | None) -> Grammar:
+    gender, number = raw.get("gender"), raw.get("number")
+    if gender is not None and (not isinstance(gender, str) or gender.casefold() not in GENDER_VALUES):
+        fail(f"gender of {what} must be m or f, not {_show(gender)}", line=line)
+        gender = None
+    if number is not None and (not isinstance(number, str) or number.casefold() not in NUMBER_VALUES):
+        fail(f"number of {what} must be sg or pl, not {_show(number)}", line=line)
+        number = None
+    return Grammar(
+        GENDER_VALUES[gender.casefold()] if gender else None,  # type: ignore[arg-type]
+        NUMBER_VALUES[number.casefold()] if number else None,  # type: ignore[arg-type]
+    )
+
+
 def _lang(code: Any, fail: Callable[..., None], line: int | None, label: str) -> str | None:
     if isinstance(code, bool):
         fail(
@@ -453,14 +523,6 @@ def _show(value: Any) -> str:
 # --------------------------------------------------------------------------
 # Merging entries and refusing conflicts
 # --------------------------------------------------------------------------
-
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
-
-
-def form_key(form: str) -> str:
-    """How two source forms are compared for duplicates: case, spacing and quote style ignored."""
-    return unicodedata.normalize("NFC", " ".join(form.split())).translate(_APOSTROPHES).casefold()
 
 
 def assemble_terms(terms: Iterable[Term], problems: Problems) -> list[Term]:
@@ -529,7 +591,8 @@ def _merge(a: Term, b: Term) -> Term:
         if lang in targets:
             old = targets[lang]
             extra = tuple(dict.fromkeys(v for v in (*old.variants, *forms.variants) if v != old.preferred))
-            targets[lang] = TargetForms(old.preferred, extra)
+            stated = (*old.stated, *(s for s in forms.stated if s[0] not in dict(old.stated)))
+            targets[lang] = TargetForms(old.preferred, extra, stated)
         else:
             targets[lang] = forms
     return replace(a, variants=variants, targets=targets, note=a.note or b.note, source=a.source or b.source)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from polyletter.document.languages import base_lang
+from polyletter.grammar import UNKNOWN, Grammar, infer
 
 T = TypeVar("T")
 
@@ -38,14 +40,45 @@ class Origin:
 
 @dataclass(frozen=True)
 class TargetForms:
-    """A term in one target language: the form to write, and forms QA also accepts."""
+    """A term in one target language: the form to write, forms QA also accepts, and their grammar.
+
+    ``stated`` is the gender and number the glossary gives for a form
+    (``es: {text: Naciones Unidas, gender: f, number: pl}``); the determiner
+    next to the form is made to agree with it (:mod:`polyletter.grammar`).
+    """
 
     preferred: str
     variants: tuple[str, ...] = ()
+    stated: tuple[tuple[str, Grammar], ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.preferred, *self.variants)
+
+    def grammar_of(self, form: str, lang: str) -> Grammar:
+        """What ``form`` (one of :attr:`forms`, however spaced or cased) needs of its determiner.
+
+        What the glossary states wins; what it leaves open is inferred from
+        the form's ending where the language's rules trust it. A variant with
+        the preferred form's head word ("Estados miembros") shares its grammar.
+        """
+        key = form_key(form)
+        stated = {form_key(f): g for f, g in self.stated}
+        own = stated.get(key, UNKNOWN).filled(infer(lang, form))
+        if key == form_key(self.preferred) or own.known:
+            return own
+        preferred = stated.get(form_key(self.preferred), UNKNOWN).filled(infer(lang, self.preferred))
+        if form.split()[:1] and form.split()[0].casefold() == self.preferred.split()[0].casefold():
+            return own.filled(preferred)
+        return own
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+
+
+def form_key(form: str) -> str:
+    """How two forms are compared: case, spacing, Unicode composition and quote style ignored."""
+    return unicodedata.normalize("NFC", " ".join(form.split())).translate(_APOSTROPHES).casefold()
 
 
 @dataclass(frozen=True)
@@ -60,6 +93,15 @@ class Term:
     source: str = ""
     language: str = "en"
     origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+    found_in: str = ""
+    """For a name the letter's structure identified (not a glossary entry): the letter's name.
+
+    Such names are kept like keep-terms and checked as names; they follow from
+    the master, so they take no part in the glossary's content hash."""
+
+    @property
+    def is_name(self) -> bool:
+        return bool(self.found_in)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -106,8 +148,12 @@ def target_form(term: Term, lang: str) -> str:
 
 
 def _normalised(term: Term) -> dict[str, Any]:
-    """The parts of a term that can change a translation, in a canonical order."""
-    return {
+    """The parts of a term that can change a translation, in a canonical order.
+
+    Grammar counts only where stated, so a glossary that states none hashes
+    as it did before grammar existed (its translations are not made stale).
+    """
+    body: dict[str, Any] = {
         "term": term.term,
         "variants": sorted(set(term.variants)),
         "keep": term.keep,
@@ -116,6 +162,14 @@ def _normalised(term: Term) -> dict[str, Any]:
             for lang, forms in sorted(term.targets.items())
         },
     }
+    grammar = {
+        lang: {form: str(g) for form, g in sorted(forms.stated, key=lambda s: s[0])}
+        for lang, forms in sorted(term.targets.items())
+        if forms.stated
+    }
+    if grammar:
+        body["grammar"] = grammar
+    return body
 
 
 def hash_terms(terms: tuple[Term, ...], source_lang: str) -> str:
@@ -127,7 +181,9 @@ def hash_terms(terms: tuple[Term, ...], source_lang: str) -> str:
     body = {
         "format": 1,
         "source_lang": source_lang,
-        "terms": sorted((_normalised(t) for t in terms), key=lambda d: (d["term"].casefold(), d["term"])),
+        "terms": sorted(
+            (_normalised(t) for t in terms if not t.is_name), key=lambda d: (d["term"].casefold(), d["term"])
+        ),
     }
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -157,6 +213,15 @@ class Glossary:
         if key not in self._derived:
             self._derived[key] = build()
         return self._derived[key]
+
+    def with_terms(self, extra: tuple[Term, ...]) -> Glossary:
+        """This glossary and ``extra`` (the names found in one letter), as a glossary of its own.
+
+        The content hash stays this glossary's: names are not hashed (see :attr:`Term.found_in`).
+        """
+        if not extra:
+            return self
+        return Glossary((*self.terms, *extra), self.files, self.source_lang)
 
     @property
     def languages(self) -> list[str]:

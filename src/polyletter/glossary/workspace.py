@@ -1,7 +1,8 @@
 """The glossary a workspace uses: the files ``glossaries`` in polyletter.toml names, validated.
 
 Every stage that needs the terms (translate, check, review, compare) loads
-them through :func:`workspace_glossary`, so all of them see the same files.
+them through :func:`workspace_glossary` -- for one letter, :func:`letter_glossary`,
+which adds the letter's names -- so all of them see the same terms.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from polyletter.glossary.loading import load_glossary, resolve_glossary_paths
 from polyletter.glossary.model import Glossary
+from polyletter.glossary.names import with_names
 
 if TYPE_CHECKING:
+    from polyletter.document.letter import Letter
     from polyletter.store.workspace import Workspace
 
 
@@ -28,3 +31,12 @@ def workspace_glossary(ws: Workspace) -> Glossary | None:
     """
     paths = glossary_paths(ws)
     return load_glossary(paths) if paths else None
+
+
+def letter_glossary(ws: Workspace, master: Letter, letter: str) -> Glossary | None:
+    """The workspace's glossary and the names ``master``'s structure identifies, kept like keep-terms.
+
+    What translate, check, review and compare use for one letter, so a name
+    protected from the engine is the name QA checks.
+    """
+    return with_names(workspace_glossary(ws), master, letter)

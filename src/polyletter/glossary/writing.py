@@ -25,7 +25,8 @@ from polyletter.glossary.loading import (
     load_glossary,
     parse_glossary_text,
 )
-from polyletter.glossary.model import Origin, Term
+from polyletter.glossary.model import Origin, TargetForms, Term
+from polyletter.grammar import Grammar
 from polyletter.store.fileio import read_text, write_atomic
 
 
@@ -48,15 +49,37 @@ def term_fields(term: Term) -> dict[str, Any]:
     if term.keep:
         fields["keep"] = True
     elif term.targets:
-        fields["targets"] = {
-            lang: forms.preferred if not forms.variants else [forms.preferred, *forms.variants]
-            for lang, forms in term.targets.items()
-        }
+        fields["targets"] = {lang: _target_fields(forms) for lang, forms in term.targets.items()}
     if term.note:
         fields["note"] = term.note
     if term.source:
         fields["source"] = term.source
     return fields
+
+
+def _target_fields(forms: TargetForms) -> Any:
+    """A target as curators write it: a form, a list of forms, or a mapping when grammar is stated."""
+    if not forms.stated:
+        return forms.preferred if not forms.variants else [forms.preferred, *forms.variants]
+    stated = dict(forms.stated)
+
+    def one(form: str) -> Any:
+        grammar = stated.get(form)
+        if grammar is None:
+            return form
+        return {"text": form, **_grammar_fields(grammar)}
+
+    out: dict[str, Any] = {"text": forms.preferred}
+    if forms.variants:
+        out["variants"] = [one(v) for v in forms.variants]
+    out.update(_grammar_fields(stated.get(forms.preferred)))
+    return out
+
+
+def _grammar_fields(grammar: Grammar | None) -> dict[str, str]:
+    if grammar is None:
+        return {}
+    return {k: v for k, v in (("gender", grammar.gender), ("number", grammar.number)) if v}
 
 
 def dump_entries(terms: Sequence[Term], indent: str = "  ") -> str:

@@ -21,6 +21,13 @@ merged with a neighbour, repeated or dropped (Apertium's en-gl turns
 translated again in pieces cut at its terms, with no placeholder at all, and
 the terms are put back between the pieces (:meth:`TermEnforcer.fallback_pieces`,
 :meth:`TermEnforcer.reassemble`).
+
+Whichever way the terms came through, the words around them are made to
+agree last (:func:`polyletter.glossary.agreement.agree`): the determiner an
+engine chose for a placeholder ("del" before "Naciones Unidas") is rewritten
+for the form's gender and number, and two terms the source had side by side
+in English order are put in the target's. The engine's raw answer, which
+the cache keeps, is untouched; only what polyletter writes changes.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from polyletter.glossary import Glossary, Protected, find_terms, inject_with_spans, protect, restore
+from polyletter.glossary.agreement import Pairs, agree, source_pairs
 from polyletter.glossary.protection import reassemble, segments
 from polyletter.mt.engines.base import TermSpan
 
@@ -52,6 +60,8 @@ class Prepared:
     protected: Protected | None = None
     terms: tuple[tuple[str, str], ...] = field(default=())
     """(source term, target form) for the inject strategy's verification."""
+    adjacent: Pairs = frozenset()
+    """Terms that stand side by side in the source sentence (English noun-adjunct order)."""
 
 
 class TermEnforcer:
@@ -71,16 +81,19 @@ class TermEnforcer:
         matches = find_terms(self.glossary, text, source, target_lang=target)
         if not matches:
             return Prepared(text)
+        adjacent = source_pairs(self.glossary, text, source, target) if len(matches) > 1 else frozenset()
         if self.strategy == "placeholder" and self.placeholder is not None:
             try:
                 protected = protect(text, matches, self.placeholder)
             except ValueError:
                 pass  # the text already holds a placeholder-like token: inject instead
             else:
-                return Prepared(protected.text, protected=protected)
+                return Prepared(protected.text, protected=protected, adjacent=adjacent)
         injected, spans = inject_with_spans(text, matches, target)
         pairs = tuple((m.term.term, form) for m, (_, _, form) in zip(matches, spans, strict=True))
-        return Prepared(injected, tuple(TermSpan(s, e, form) for s, e, form in spans), terms=pairs)
+        return Prepared(
+            injected, tuple(TermSpan(s, e, form) for s, e, form in spans), terms=pairs, adjacent=adjacent
+        )
 
     def mangled(self, prepared: Prepared, output: str) -> bool:
         """Whether the engine did anything to a placeholder but copy it exactly once, as a word."""
@@ -100,7 +113,8 @@ class TermEnforcer:
         protected = prepared.protected
         assert protected is not None
         done = reassemble(protected, lambda piece: pieces.get(piece) if _has_word(piece) else None, target)
-        return done.text, [TermOutcome(r.term.term, r.target_text, "enforced") for r in done.records]
+        text = self._agree(prepared, done.text, target)
+        return text, [TermOutcome(r.term.term, r.target_text, "enforced") for r in done.records]
 
     def finish(self, prepared: Prepared, output: str, target: str) -> tuple[str, list[TermOutcome]]:
         """The engine's output with the glossary applied, and what happened to each term."""
@@ -110,13 +124,19 @@ class TermEnforcer:
                 TermOutcome(r.term.term, r.target_text, "enforced" if r.status == "restored" else r.status)
                 for r in restored.records
             ]
-            return restored.text, outcomes
+            return self._agree(prepared, restored.text, target), outcomes
         folded = output.casefold()
         outcomes = [
             TermOutcome(term, form, "enforced" if form.casefold() in folded else "missing")
             for term, form in prepared.terms
         ]
-        return output, outcomes
+        return self._agree(prepared, output, target), outcomes
+
+    def _agree(self, prepared: Prepared, text: str, target: str) -> str:
+        """The words around the terms made to agree with them (after any engine, any strategy)."""
+        if prepared.protected is None and not prepared.terms:
+            return text
+        return agree(self.glossary, text, target, prepared.adjacent).text
 
 
 def _has_word(text: str) -> bool:

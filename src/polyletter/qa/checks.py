@@ -6,7 +6,11 @@ placeholder that leaked, a suspicious length ratio, an empty translation,
 entries waiting for review, a block a reader expects in the target language
 left identical to its source (``identical``), a salutation or closing still
 the source language's formula (``formula``), bold, italics, code or links of
-the source that the translation lost (``formatting``). Signatory lines are
+the source that the translation lost (``formatting``), a person's or
+body's name the letter's structure identified that is missing or altered
+(``names``), a determiner that does not agree with the glossary form after
+it (``agreement``: "del Naciones Unidas") and two terms left side by side
+in English order (``word-order``). Signatory lines are
 checked for numbers, placeholders and names (``names``: every signer's name
 exactly as in the master), never for glossary terms: organisation names are
 kept as written on purpose, and "Genocide Alert" is a name, not the crime.
@@ -24,7 +28,8 @@ from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, parse_inline
 from polyletter.document.letter import TRANSLATABLE, Block, BlockKind, Letter, parse_signatories
 from polyletter.document.segment import split_sentences
-from polyletter.glossary import Glossary, check_terms
+from polyletter.glossary import Finding, Glossary, check_terms
+from polyletter.glossary.agreement import agreement_findings
 from polyletter.glossary.protection import LEFTOVER_BRACKET
 from polyletter.mt.engines import placeholder_patterns
 from polyletter.store.catalog import Entry
@@ -153,8 +158,9 @@ def check_version(
                 add("formula", f"the {kind} is still the {source} formula {_clip(translation)!r}")
         if glossary is not None:
             for term_finding in check_terms(block.text, translation, glossary, source, target):
-                check = "keep-term" if term_finding.kind == "altered" else "glossary"
-                add(check, term_finding.message)
+                add(_term_check(term_finding), term_finding.message)
+            for check, message in agreement_findings(glossary, block.text, translation, source, target):
+                add(check, message)
         for sentence in _untranslated(block.text, translation, source):
             add("untranslated", f"left in {source}: {_clip(sentence)!r}")
         ratio = _ratio(block.text, translation)
@@ -162,6 +168,13 @@ def check_version(
         if ratio is not None and not low <= ratio <= high:
             add("length", f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
     return findings
+
+
+def _term_check(finding: Finding) -> str:
+    """``names`` for a name the letter's structure found, ``keep-term`` for a kept term, else ``glossary``."""
+    if finding.term.is_name:
+        return "names"
+    return "keep-term" if finding.kind == "altered" else "glossary"
 
 
 def _formatting_lost(source: str, translation: str) -> list[str]:

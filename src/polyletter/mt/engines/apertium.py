@@ -419,22 +419,33 @@ def _reportable(word: str, sentence: str) -> bool:
     return not capitalised or (sentence.startswith(word) and not any(ch.isupper() for ch in word[1:]))
 
 
-_LEADING_PLACEHOLDER = re.compile(
-    rf"^[*@#]?({PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}) ([*@#]?\w)(\w*)"
+_AFTER_PLACEHOLDERS = re.compile(
+    rf"((?:[*@#]?{PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}[.,]? )+)([*@#]?)(\w)(\w*)"
 )
 
 
 def undo_start_capital(source: str, translated: str) -> str:
-    """Apertium capitalises the word after a sentence-opening unknown word; undo that.
+    """Apertium capitalises the word after unknown words as if a sentence began there; undo that.
 
     ``ZXQAAAA plays a role`` comes back as ``ZXQAAAA Toca una función``: the
     placeholder took the sentence's capital, so the verb must not have one.
+    The same happens after two placeholders in a row ("Secretary-General
+    António Guterres told" -> "... Dijo") and after an unknown abbreviation
+    ("Prof. ZXQAAAD to address" -> "... Para dirigir"). A word is put back in
+    lower case only where, in the source, the placeholder before it was
+    followed by a lower-case word.
     """
-    match = _LEADING_PLACEHOLDER.match(translated)
-    if not match or not source.startswith(match[1]) or not match[3].islower():
-        return translated
-    start = translated[: match.start(2)]  # the placeholder, with its unknown-word mark if any
-    return f"{start}{match[2].lower()}{match[3]}{translated[match.end() :]}"
+
+    def lower(m: re.Match[str]) -> str:
+        run, mark, first, rest = m.groups()
+        last = PLACEHOLDER_RE.findall(run)[-1]
+        at = source.find(last)
+        following = source[at + len(last) :].lstrip(" .,") if at >= 0 else ""
+        if not first.isupper() or not rest.islower() or not following[:1].islower():
+            return m.group()
+        return f"{run}{mark}{first.lower()}{rest}"
+
+    return _AFTER_PLACEHOLDERS.sub(lower, translated)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
