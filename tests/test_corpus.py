@@ -240,6 +240,12 @@ def test_a_french_master_into_spanish_with_apertium(tmp_path: Path) -> None:
     assert "Reciba el testimonio de nuestra más alta consideración." in spanish
     assert "Human Rights Watch (Estados Unidos)" in spanish
     assert "(Camerún)" in spanish
+    # Issue 11 on the French master too: no article disagrees with a term, nothing reads as English order.
+    from .test_words_around_terms import KNOWN_BAD
+
+    assert KNOWN_BAD.findall(spanish) == []
+    report = check_letter(ws, "cameroun-2020-fr", ["es"])
+    assert not [f for f in report.findings if f.check in ("agreement", "word-order", "names")], report.findings
 
 
 # --------------------------------------------------------------------------
