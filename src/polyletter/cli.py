@@ -37,6 +37,11 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 glossary_app = typer.Typer(help="The coalition's term bases (glossary/*.yaml).", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
+tm_app = typer.Typer(
+    help="The translation memory: people's translations reused before any engine; TMX in and out.",
+    no_args_is_help=True,
+)
+app.add_typer(tm_app, name="tm")
 
 
 def _print_version(value: bool) -> None:
@@ -175,7 +180,10 @@ def translate(
         if lang.recovered_from:
             console.print(f"note: the missing {lang.lang} PO was recovered from {lang.recovered_from[:12]}")
     stats = result.stats
-    console.print(f"sentences: {stats.sent} sent to the engine, {stats.from_cache} from cache")
+    console.print(
+        f"sentences: {stats.from_memory} from memory, {stats.from_cache} from cache, "
+        f"{stats.sent} sent to the engine"
+    )
     console.print(f"commit {result.commit[:12]}" if result.commit else "nothing changed; no commit")
     report = result.check
     console.print(report.summary() + ("" if report.clean else f"; see `polyletter check {result.letter}`"))
@@ -748,6 +756,67 @@ def glossary_import(
     with _in_workspace() as ws:
         path, number = import_terms(ws, file, into=into, fmt=fmt)
     _console().print(f"imported {count(number, 'term')} into {path}")
+
+
+@tm_app.command("stats")
+def tm_stats(
+    json_output: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Units in the translation memory per language pair, origin (human, review, machine, tmx) and kind.
+
+    Python: polyletter.commands.memory.memory_stats
+    """
+    from polyletter.commands.memory import memory_stats
+
+    with _in_workspace() as ws:
+        stats = memory_stats(ws)
+    if json_output:
+        _print_json(stats.to_dict())
+        return
+    from rich.table import Table
+
+    table = Table("pair", "origin", "kind", "units")
+    for pair, origin, kind, units in stats.rows:
+        table.add_row(pair, origin, kind, str(units))
+    console = _console()
+    console.print(table)
+    console.print(f"{count(stats.total, 'unit')} in the translation memory")
+    for path in stats.skipped:
+        _warn(f"{path} could not be read and is left out of the memory")
+
+
+@tm_app.command("export")
+def tm_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .tmx file to write (or a folder).")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this target language.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Write people's translations (and imported units) as TMX 1.4b, for OmegaT, Trados or Weblate.
+
+    Python: polyletter.commands.memory.export_memory
+    """
+    from polyletter.commands.memory import export_memory
+
+    with _in_workspace() as ws:
+        path, number = export_memory(ws, output, lang=lang)
+    _console(quiet).print(f"wrote {count(number, 'translation unit')} to {path}")
+
+
+@tm_app.command("import")
+def tm_import(
+    file: Annotated[Path, typer.Argument(help="A TMX file from another CAT tool or workspace.")],
+    name: Annotated[str | None, typer.Option(help="Keep it as memory/NAME.tmx (default: its name).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Import a TMX: kept as memory/NAME.tmx, committed, its units reused like people's translations.
+
+    Python: polyletter.commands.memory.import_memory
+    """
+    from polyletter.commands.memory import import_memory
+
+    with _in_workspace() as ws:
+        path, number = import_memory(ws, file, name=name)
+    _console(quiet).print(f"imported {count(number, 'translation unit')} into {path}")
 
 
 def main() -> None:

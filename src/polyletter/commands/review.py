@@ -213,8 +213,19 @@ def _status(
             when = f", {prov['date']}" if prov.get("date") else ""
             label = "human" if origin == "human" else "reviewed"
             notes = [f"{label} (by {by}{when})"]
+        elif origin == "memory":
+            by = f", by {prov['by']}" if prov.get("by") else ""
+            came = f"{prov.get('from', '?')} ({prov.get('memory-origin', '?')}{by})"
+            notes = [f"from the translation memory: {came}"]
         else:
             notes = [origin]
+        if prov.get("memory"):
+            notes.append(prov["memory"])
+        notes += [
+            f"a similar sentence was translated like this: {value.replace(chr(92) + 'n', ' / ')}"
+            for key, value in prov.items()
+            if key.startswith("memory-match")
+        ]
         if block.id in version.folded:
             notes.append("hand edit not yet committed")
     for finding in findings:

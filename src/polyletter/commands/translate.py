@@ -2,10 +2,12 @@
 
 For each target language: fold in any human edits (PO or Markdown), reuse
 every entry whose master block is unchanged, render dates and signatory
-countries from CLDR, send the remaining sentences through the engine (cache
-first, one batch per pair), write the PO and its Markdown rendering, and make
-one commit for the whole run. Everything is computed before anything is
-written, so a failure writes nothing; one process per workspace at a time.
+countries from CLDR, take what the translation memory has from people (whole
+blocks, single sentences; similar ones are offered, not used), send the
+remaining sentences through the engine (cache first, one batch per pair),
+write the PO and its Markdown rendering, and make one commit for the whole run.
+Everything is computed before anything is written, so a failure writes
+nothing; one process per workspace at a time.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from polyletter.document.segment import Sentence, join_sentences, split_sentence
 from polyletter.errors import ConfigError, EngineError
 from polyletter.glossary import Glossary
 from polyletter.glossary.workspace import letter_glossary
+from polyletter.memory import Recall, TranslationMemory, Unit, Wanted, recall
 from polyletter.mt.cache import TranslationCache
 from polyletter.mt.enforce import TermOutcome
 from polyletter.mt.engines import engines_for, get_engine
@@ -47,6 +50,7 @@ from polyletter.store.versions import (
     stamp,
 )
 from polyletter.store.workspace import Workspace
+from polyletter.wording import count
 
 
 @dataclass
@@ -55,6 +59,8 @@ class LanguageResult:
     provenance: str
     blocks_reused: int = 0
     blocks_translated: int = 0
+    blocks_from_memory: int = 0
+    """Blocks a person's translation in the memory answered whole (no engine call)."""
     needs_review: list[str] = field(default_factory=list)
     """Blocks whose human translation was replaced by a fresh one to review."""
     human_edits: list[str] = field(default_factory=list)
@@ -73,6 +79,7 @@ class LanguageResult:
             "updated": bool(self.files_written),
             "blocks_translated": self.blocks_translated,
             "blocks_reused": self.blocks_reused,
+            "blocks_from_memory": self.blocks_from_memory,
             "needs_review": list(self.needs_review),
             "human_edits": list(self.human_edits),
             "terms": [
@@ -165,12 +172,31 @@ def _translate(
     glossary = letter_glossary(ws, master, name)
     lexicon = load_lexicon(ws.root)
     mt = MachineTranslator(active, TranslationCache(ws.cache_dir), glossary)
+    memory = _memory(ws)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
+    recalls: dict[str, Recall] = {}
     jobs: dict[str, tuple[Route, list[str]]] = {}
     for lang in langs:
         entries, pending = _plan_language(master, versions[lang], source, lang, lexicon, glossary)
-        plans[lang] = (entries, pending)
-        texts = [text for item in pending for line in item.lines for text in line.engine_texts()]
+        recalled = Recall()
+        if memory is not None:
+            wanted = [Wanted(i.block.id, i.block.text, tuple(_sentences(i))) for i in pending]
+            recalled = recall(
+                memory, wanted, source, lang, threshold=ws.config.memory.fuzzy_threshold, glossary=glossary
+            )
+            mt.stats.from_memory += recalled.sentence_count(wanted)
+            for item in pending:
+                if item.block.id in recalled.blocks:
+                    entries[item.block.id] = _memory_entry(item, recalled.blocks[item.block.id], glossary)
+            pending = [i for i in pending if i.block.id not in recalled.blocks]
+        plans[lang], recalls[lang] = (entries, pending), recalled
+        texts = [
+            text
+            for item in pending
+            for line in item.lines
+            for text in line.engine_texts()
+            if text not in recalled.sentences
+        ]
         jobs[lang] = (routes[lang], texts)
     run = mt.run(jobs)
 
@@ -179,11 +205,17 @@ def _translate(
     for lang in langs:
         entries, pending = plans[lang]
         provenance = mt.provenance(routes[lang])
-        result = LanguageResult(lang, provenance, len(master.blocks) - len(pending), len(pending))
+        recalled = recalls[lang]
+        remembered = len(recalled.blocks)
+        reused = len(master.blocks) - len(pending) - remembered
+        result = LanguageResult(lang, provenance, reused, len(pending))
+        result.blocks_from_memory = remembered
         result.human_edits = list(versions[lang].folded)
         result.recovered_from = versions[lang].recovered_from
         result.needs_review += versions[lang].glossary_flagged
-        texts, terms = run.texts[lang], run.terms[lang]
+        result.needs_review += [b for b in recalled.blocks if entries[b].fuzzy]
+        texts = {**run.texts[lang], **{s: u.target for s, u in recalled.sentences.items()}}
+        terms = run.terms[lang]
         for item in pending:
             lines, lost = zip(*(_translated_line(line, texts) for line in item.lines), strict=True)
             text = "\n".join(lines)
@@ -196,6 +228,7 @@ def _translate(
                 notes["formatting-lost"] = "; ".join(item for line_lost in lost for item in line_lost)
             if unknown:  # words the engine copied untranslated: `check` reports them
                 notes["unknown"] = ", ".join(dict.fromkeys(unknown))
+            notes.update(_memory_notes(sentences, recalled, item.block.id, text))
             entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
@@ -301,7 +334,20 @@ def _term_provenance(glossary: Glossary | None, outcomes: list[TermOutcome]) -> 
 
 
 def _machine_entry(item: _Pending, text: str, provenance: str, notes: dict[str, str]) -> Entry:
-    """A fresh machine translation; flagged for review when it replaces a human one.
+    """A fresh machine translation; flagged for review when it replaces a human one."""
+    return _new_entry(item, text, {"origin": "machine", "engine": provenance, **notes})
+
+
+def _memory_entry(item: _Pending, unit: Unit, glossary: Glossary | None) -> Entry:
+    """A block answered by a person's translation in the memory: where it came from, who wrote it."""
+    notes = {"origin": "memory", "from": unit.where, "memory-origin": unit.origin}
+    if unit.author:
+        notes["by"] = unit.author
+    return _new_entry(item, unit.target, {**notes, **_term_provenance(glossary, [])})
+
+
+def _new_entry(item: _Pending, text: str, fresh: dict[str, str]) -> Entry:
+    """A new translation of a block; flagged for review when it replaces a human one.
 
     The human text stays in the entry (``previous``), and the master text it
     translated in ``#| msgid``, so a reviewer sees both sides of the change.
@@ -309,16 +355,43 @@ def _machine_entry(item: _Pending, text: str, provenance: str, notes: dict[str, 
     block, previous = item.block, item.previous
     if previous is not None and previous.origin in HUMAN_ORIGINS and previous.translation:
         kept = {
-            "origin": "machine",
-            "engine": provenance,
-            **notes,
+            **fresh,
             "previous": previous.translation.replace("\n", "\\n"),
             "previous-by": previous.provenance.get("by", "unknown"),
             "since": dt.date.today().isoformat(),
         }
         return Entry(block.id, block.text, text, True, stamp(kept, text), previous.source)
-    fresh = {"origin": "machine", "engine": provenance, **notes}
     return Entry(block.id, block.text, text, False, stamp(fresh, text))
+
+
+def _sentences(item: _Pending) -> list[str]:
+    return [s.text for line in item.lines for s in line.sentences]
+
+
+def _memory(ws: Workspace) -> TranslationMemory | None:
+    """The workspace's memory brought up to HEAD, or None when ``[memory] enabled = false``."""
+    if not ws.config.memory.enabled:
+        return None
+    memory = TranslationMemory(ws)
+    memory.refresh()
+    return memory
+
+
+def _memory_notes(sentences: list[str], recalled: Recall, block_id: str, text: str) -> dict[str, str]:
+    """Provenance of a machine-translated block: the sentences memory gave, the similar units offered.
+
+    An offer whose translation the new text already holds word for word tells
+    the reviewer nothing (the engine's own earlier output, say) and is left out.
+    """
+    notes: dict[str, str] = {}
+    used = [recalled.sentences[s] for s in sentences if s in recalled.sentences]
+    if used:
+        places = ", ".join(dict.fromkeys(u.where for u in used))
+        notes["memory"] = f"{len(used)} of {count(len(sentences), 'sentence')} from memory ({places})"
+    offers = [m for m in recalled.offers.get(block_id, []) if m.unit.target not in text]
+    for i, match in enumerate(offers):
+        notes["memory-match" + (f"-{i + 1}" if i else "")] = match.note()
+    return notes
 
 
 def _localize(block: Block, source: str, target: str, lexicon: Lexicon) -> tuple[str, str] | None:

@@ -38,6 +38,8 @@ class MTStats:
     """Why the cache file could not be used (the run went on without it)."""
     fallbacks: int = 0
     """Sentences whose placeholders the engine mangled, translated again in pieces without them."""
+    from_memory: int = 0
+    """Sentences a person's translation in the translation memory answered (no engine, no cache)."""
 
     def to_dict(self) -> dict[str, object]:
         """For ``translate --json``: totals, and per leg (``en-fr``) what was sent and what was cached."""
@@ -46,6 +48,7 @@ class MTStats:
             "requested": self.requested,
             "sent": self.sent,
             "from_cache": self.from_cache,
+            "from_memory": self.from_memory,
             "fallbacks": self.fallbacks,
             "cache_unavailable": self.cache_unavailable,
             "pairs": {

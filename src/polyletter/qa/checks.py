@@ -28,7 +28,7 @@ from polyletter.document.formulas import Lexicon, load_lexicon
 from polyletter.document.inline import CODE, EMPHASIS, LINK, STRONG, parse_inline
 from polyletter.document.letter import TRANSLATABLE, Block, BlockKind, Letter, parse_signatories
 from polyletter.document.segment import split_sentences
-from polyletter.glossary import Finding, Glossary, check_terms
+from polyletter.glossary import Finding, Glossary, check_terms, find_terms
 from polyletter.glossary.agreement import agreement_findings
 from polyletter.glossary.protection import LEFTOVER_BRACKET
 from polyletter.mt.engines import placeholder_patterns
@@ -161,7 +161,7 @@ def check_version(
                 add(_term_check(term_finding), term_finding.message)
             for check, message in agreement_findings(glossary, block.text, translation, source, target):
                 add(check, message)
-        for sentence in _untranslated(block.text, translation, source):
+        for sentence in _untranslated(block.text, translation, source, glossary):
             add("untranslated", f"left in {source}: {_clip(sentence)!r}")
         ratio = _ratio(block.text, translation)
         low, high = _LENGTH_BANDS.get(target.split("_")[0], _DEFAULT_BAND)
@@ -215,12 +215,21 @@ def _number_difference(source: str, translation: str) -> tuple[list[str], list[s
     return sorted((wanted - found).elements()), sorted((found - wanted).elements())
 
 
-def _untranslated(source: str, translation: str, lang: str) -> list[str]:
-    """Sentences of three words or more that came through unchanged."""
+def _untranslated(source: str, translation: str, lang: str, glossary: Glossary | None = None) -> list[str]:
+    """Sentences of three words or more that came through unchanged.
+
+    Words of kept terms and names ("Palais des Nations", "Human Rights Watch")
+    are meant to come through and do not count.
+    """
     out = []
     for line in source.split("\n"):
         for sentence in split_sentences(line, lang):
-            words = re.findall(r"\w+", sentence.text)
+            text, pieces, pos = sentence.text, [], 0
+            for m in find_terms(glossary, text, lang) if glossary is not None else []:
+                if m.term.keep:
+                    pieces += [text[pos : m.start], " "]
+                    pos = m.end
+            words = re.findall(r"\w+", "".join([*pieces, text[pos:]]))
             if len(words) >= 3 and sentence.text in translation:
                 out.append(sentence.text)
     return out

@@ -51,6 +51,15 @@ class ApySettings:
 
 
 @dataclass(frozen=True)
+class MemorySettings:
+    """The translation memory (``[memory]``): people's translations reused before any engine."""
+
+    enabled: bool = True
+    fuzzy_threshold: float = 75.0
+    """A similar unit at or above this score (0-100) is offered to the reviewer, never used as it is."""
+
+
+@dataclass(frozen=True)
 class Config:
     source: str = "en"
     targets: tuple[str, ...] = ("fr", "es")
@@ -61,6 +70,7 @@ class Config:
     argos: ArgosSettings = field(default_factory=ArgosSettings)
     libretranslate: LibreTranslateSettings = field(default_factory=LibreTranslateSettings)
     apertium_apy: ApySettings = field(default_factory=ApySettings)
+    memory: MemorySettings = field(default_factory=MemorySettings)
 
 
 def default_config_text(source: str, targets: list[str], engine: str = "argos") -> str:
@@ -94,6 +104,10 @@ max_batch_tokens = {defaults.max_batch_tokens}
 # url = "http://127.0.0.1:2737"
 # timeout = 60
 
+[memory]
+enabled = true                 # reuse people's translations of the same sentence from any letter
+fuzzy_threshold = 75           # offer similar ones (in the PO and the review sheet) from this score
+
 [export]
 page_size = "A4"               # A4 or Letter
 """
@@ -116,6 +130,7 @@ def load_config(path: Path) -> Config:
         if not (isinstance(settings.timeout, (int, float)) and settings.timeout > 0):
             raise ConfigError(f"[engine.{table}] timeout must be a positive number of seconds", path=path)
     export = _table(data, "export", path)
+    memory = _memory_settings(_table(data, "memory", path), path)
     from polyletter.document.languages import lang_code, lang_codes
 
     targets = project.get("targets", list(Config.targets))
@@ -132,11 +147,29 @@ def load_config(path: Path) -> Config:
         argos=argos_settings,
         libretranslate=libretranslate,
         apertium_apy=apy,
+        memory=memory,
     )
     _check_engine_names(config.engine, engine, path)
     if config.page_size not in ("A4", "Letter"):
         raise ConfigError(f"[export] page_size must be A4 or Letter, not {config.page_size!r}", path=path)
     return config
+
+
+def _memory_settings(table: dict, path: Path) -> MemorySettings:
+    try:
+        settings = MemorySettings(**{**MemorySettings().__dict__, **table})
+    except TypeError as err:
+        raise ConfigError(f"[memory]: {err}", path=path) from None
+    if not isinstance(settings.enabled, bool):
+        raise ConfigError("[memory] enabled must be true or false", path=path)
+    threshold = settings.fuzzy_threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 100:
+        raise ConfigError(
+            f"[memory] fuzzy_threshold must be a number from 1 to 100, not {threshold!r}",
+            path=path,
+            hint="75 is what CAT tools use by default.",
+        )
+    return settings
 
 
 def _table(data: dict, key: str, path: Path) -> dict:

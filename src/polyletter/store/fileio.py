@@ -166,21 +166,26 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def docx_output(output: Path, default_name: str) -> Path:
-    """Where ``-o OUTPUT`` puts a DOCX: into a folder under its usual name, or a ``.docx`` file.
+    """Where ``-o OUTPUT`` puts a DOCX (see :func:`output_file`)."""
+    return output_file(output, default_name, ".docx", "Word files")
+
+
+def output_file(output: Path | str, default_name: str, suffix: str, kind: str) -> Path:
+    """Where ``-o OUTPUT`` puts a file: into a folder under its usual name, or a file with ``suffix``.
 
     A folder (one that exists, or a path written with a trailing slash) gets
     ``<folder>/<default_name>``; writing the file over the folder itself would
     fail with a misleading disk error. Any other suffix is refused: a Word file
-    saved as ``x.pdf`` opens nowhere.
+    saved as ``x.pdf`` opens nowhere, nor does a TMX saved as ``x.xml`` in a CAT tool.
     """
     text = str(output)
     path = Path(output)
     if path.is_dir() or text.endswith(("/", "\\")):
         return path / default_name
-    if path.suffix.lower() != ".docx":
+    if path.suffix.lower() != suffix:
         raise OutputPathError(
-            f"polyletter writes Word files, not {path.suffix or 'files without a suffix'}",
+            f"polyletter writes {kind}, not {path.suffix or 'files without a suffix'}",
             path=path,
-            hint=f"Name it {path.stem or 'letter'}.docx, or give a folder.",
+            hint=f"Name it {path.stem or 'file'}{suffix}, or give a folder.",
         )
     return path
