@@ -454,3 +454,29 @@ def test_the_memory_reads_only_committed_files_of_the_workspace(workspace: Works
     assert memory.units(people_only=False) == []  # nothing translated yet: nothing in memory
     outside = subprocess.run(["git", "-C", str(workspace.root), "ls-files"], capture_output=True, text=True)
     assert "memory/" not in outside.stdout
+
+
+def test_a_tmx_written_by_another_tool_with_regional_codes_is_reused(
+    workspace: Workspace, fr_es_models: list, tmp_path: Path
+) -> None:
+    """What OmegaT writes: EN-US / FR-FR, a <note>, no polyletter props, creationdate and changeid."""
+    from xml.sax.saxutils import escape
+
+    source = _source_of_paragraph_2(workspace)
+    tmx = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="OmegaT" '
+        'o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext" creationtoolversion="6.0.0" '
+        'segtype="paragraph" srclang="EN-US"/><body>'
+        '<tu changeid="Ana" changedate="20260301T101500Z"><note>checked by Dakar</note>'
+        f'<tuv xml:lang="EN-US"><seg>{escape(source)}</seg></tuv>'
+        f'<tuv xml:lang="FR-FR"><seg>{escape(PARAGRAPH_2)}</seg></tuv></tu></body></tmx>\n'
+    )
+    path = tmp_path / "omegat-project.tmx"
+    path.write_text(tmx, "utf-8")
+    target, number = import_memory(workspace, path)
+    assert number == 1 and target == workspace.root / "memory" / "omegat-project.tmx"
+    assert_tmx_14b(target.read_bytes())
+    translate_letter(workspace, "r2p-2012", ["fr"], engine=_engine())
+    entry = load_version(workspace, "r2p-2012", "fr").entries["paragraph-2"]
+    assert entry.translation == PARAGRAPH_2 and entry.origin == "memory"
+    assert entry.provenance["memory-origin"] == "tmx:omegat-project.tmx" and entry.provenance["by"] == "Ana"

@@ -8,12 +8,12 @@ each committed with its origin, so a colleague's clone has the same memory.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from polyletter.document.languages import lang_code
+from polyletter.document.languages import base_lang, lang_code
 from polyletter.errors import InputFormatError, WorkspaceStateError
-from polyletter.memory import MEMORY_DIR, TranslationMemory
+from polyletter.memory import MEMORY_DIR, TranslationMemory, Unit
 from polyletter.memory.tmx import parse_tmx, refuse_size, write_tmx
 from polyletter.store import history, trailers
 from polyletter.store.fileio import output_file, write_atomic
@@ -65,6 +65,22 @@ def export_memory(ws: Workspace, output: Path | str, *, lang: str | None = None)
     return path, len(units)
 
 
+def _workspace_codes(ws: Workspace, unit: Unit) -> Unit:
+    """A unit in the workspace's language codes: CAT tools write regions (EN-US, FR-FR) it may not use.
+
+    ``en-US`` is the workspace's ``en`` when that is its source; ``fr-FR`` is
+    its ``fr`` when it translates into ``fr`` and not into ``fr-FR`` itself.
+    """
+    source = unit.source_lang
+    if base_lang(source) == base_lang(ws.config.source):
+        source = ws.config.source
+    target = unit.target_lang
+    if target not in ws.config.targets:
+        same = [t for t in ws.config.targets if base_lang(t) == base_lang(target)]
+        target = same[0] if len(same) == 1 else target
+    return replace(unit, source_lang=source, target_lang=target)
+
+
 def import_memory(ws: Workspace, file: Path | str, *, name: str | None = None) -> tuple[Path, int]:
     """A TMX from another tool into ``memory/NAME.tmx``, committed, with its origin. Backs ``tm import``.
 
@@ -77,7 +93,7 @@ def import_memory(ws: Workspace, file: Path | str, *, name: str | None = None) -
         raise InputFormatError("no such file", path=source, hint="Give the path of a .tmx file.")
     refuse_size(source.stat().st_size, source)  # before reading it into memory
     origin = f"tmx:{source.name}"
-    units = parse_tmx(source.read_bytes(), source, origin=origin)
+    units = [_workspace_codes(ws, u) for u in parse_tmx(source.read_bytes(), source, origin=origin)]
     ours = [u for u in units if u.source_lang == ws.config.source]
     if not ours:
         raise InputFormatError(

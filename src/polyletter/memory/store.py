@@ -27,7 +27,7 @@ from polyletter.memory.harvest import po_units
 from polyletter.memory.units import HUMAN, Match, Unit
 from polyletter.store.workspace import Workspace
 
-FORMAT = "1"
+FORMAT = "2"
 """Changes whenever what is indexed changes: an index of another format is rebuilt from scratch."""
 MEMORY_DIR = "memory"
 """Where imported TMX files live in a workspace (committed, like glossaries)."""
@@ -39,9 +39,10 @@ CREATE TABLE IF NOT EXISTS units (
     file TEXT NOT NULL, pair TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
     source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, letter TEXT NOT NULL, block TEXT NOT NULL,
     origin TEXT NOT NULL, author TEXT NOT NULL, commit_id TEXT NOT NULL, time INTEGER NOT NULL,
-    kind TEXT NOT NULL, rank INTEGER NOT NULL
+    kind TEXT NOT NULL, rank INTEGER NOT NULL, size INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS units_by_source ON units (pair, source);
+CREATE INDEX IF NOT EXISTS units_by_size ON units (pair, size);
 CREATE INDEX IF NOT EXISTS units_by_file ON units (file);
 """
 _COLUMNS = "source, target, source_lang, target_lang, letter, block, origin, author, commit_id, time, kind"
@@ -61,7 +62,6 @@ class TranslationMemory:
         self.ws = ws
         self.path = ws.cache_dir / "tm.sqlite3"
         self._db: sqlite3.Connection | None = None
-        self._choices: dict[str, tuple[list[str], list[int]]] = {}
         self.unavailable: str | None = None
         self.last_refresh = RefreshStats()
 
@@ -100,11 +100,18 @@ class TranslationMemory:
                 conn.execute("DELETE FROM files")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (key,))
         head = history.head(self.ws.root)
-        wanted = self._listing() if head else {}
         known = dict(conn.execute("SELECT path, blob FROM files"))
-        changed = {path: blob for path, blob in wanted.items() if known.get(path) != blob}
-        removed = [path for path in known if path not in wanted]
-        stats.kept = len(wanted) - len(changed)
+        indexed = found.get("commit") if found.get("format") == key else None
+        delta = self._delta(indexed, head) if indexed and head else None
+        if delta is not None:  # what changed since the commit indexed last: O(changes), not O(files)
+            changed = {path: blob for path, blob in delta.items() if blob and known.get(path) != blob}
+            removed = [path for path, blob in delta.items() if not blob and path in known]
+            stats.kept = len(known) - len(removed) - sum(path in known for path in changed)
+        else:
+            wanted = self._listing() if head else {}
+            changed = {path: blob for path, blob in wanted.items() if known.get(path) != blob}
+            removed = [path for path in known if path not in wanted]
+            stats.kept = len(wanted) - len(changed)
         if changed or removed:
             commits = self._commits(set(changed)) if changed else {}
             texts = self._blobs(list(changed.values()))
@@ -123,13 +130,50 @@ class TranslationMemory:
                     for path in [*removed, *changed]:
                         conn.execute("DELETE FROM units WHERE file=?", (path,))
                         conn.execute("DELETE FROM files WHERE path=?", (path,))
-                    conn.executemany(f"INSERT INTO units VALUES ({', '.join('?' * 14)})", rows)
+                    conn.executemany(f"INSERT INTO units VALUES ({', '.join('?' * 15)})", rows)
                     conn.executemany("INSERT INTO files VALUES (?, ?)", changed.items())
             except sqlite3.Error as err:
                 self.unavailable = str(err)
-            self._choices.clear()
+        if head and head != indexed:
+            try:
+                with conn:
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('commit', ?)", (head,))
+            except sqlite3.Error as err:
+                self.unavailable = str(err)
         self.last_refresh = stats
         return stats
+
+    def _delta(self, old: str, new: str) -> dict[str, str] | None:
+        """Path -> new blob id ("" when deleted) of the memory's files changed between two commits.
+
+        None when ``old`` is gone (history rewritten): the caller lists every file instead.
+        """
+        from polyletter.errors import GitError
+        from polyletter.store import history
+
+        if old == new:
+            return {}
+        try:
+            out = history.git_read(
+                self.ws.root, "diff-tree", "-r", "-z", "--raw", "--no-renames", "--relative", old, new,
+                "--", "translations", MEMORY_DIR,
+            )  # fmt: skip
+        except GitError:
+            return None
+        fields = out.split("\0")
+        delta: dict[str, str] = {}
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) == 5 and self._wanted(path):
+                delta[path] = "" if parts[4] == "D" else parts[3]
+        return delta
+
+    def _wanted(self, path: str) -> bool:
+        """A PO of a language version (not the master's folder) or an imported TMX."""
+        pure = PurePosixPath(path)
+        is_po = len(pure.parts) == 3 and pure.parts[0] == "translations" and pure.suffix == ".po"
+        is_tmx = len(pure.parts) == 2 and pure.parts[0] == MEMORY_DIR and pure.suffix == ".tmx"
+        return (is_po and pure.parts[1] != self.ws.config.source) or is_tmx
 
     def _listing(self) -> dict[str, str]:
         """Workspace-relative path -> blob id, at HEAD, of every file the memory is built from."""
@@ -137,16 +181,10 @@ class TranslationMemory:
 
         out = history.git_read(self.ws.root, "ls-tree", "-r", "-z", "HEAD", "--", "translations", MEMORY_DIR)
         listing: dict[str, str] = {}
-        source = self.ws.config.source
         for record in out.split("\0"):
             meta, _, path = record.partition("\t")
             parts = meta.split()
-            if len(parts) != 3 or parts[1] != "blob":
-                continue
-            pure = PurePosixPath(path)
-            is_po = len(pure.parts) == 3 and pure.parts[0] == "translations" and pure.suffix == ".po"
-            is_tmx = len(pure.parts) == 2 and pure.parts[0] == MEMORY_DIR and pure.suffix == ".tmx"
-            if (is_po and pure.parts[1] != source) or is_tmx:
+            if len(parts) == 3 and parts[1] == "blob" and self._wanted(path):
                 listing[path] = parts[2]
         return listing
 
@@ -235,17 +273,18 @@ class TranslationMemory:
         """The units whose source is at least ``threshold`` % like ``text`` (not equal to it), best first."""
         from rapidfuzz import fuzz, process
 
-        pair = f"{source_lang}>{target_lang}"
-        if pair not in self._choices:
-            rows = self._conn().execute("SELECT rowid, source FROM units WHERE pair=?", (pair,))
-            ids, sources = [], []
-            for rowid, source in rows:
-                ids.append(rowid)
-                sources.append(source)
-            self._choices[pair] = (sources, ids)
-        sources, ids = self._choices[pair]
-        if not sources or not text.strip():
+        if not text.strip():
             return []
+        # Only sources whose length allows the ratio: 2 * common / (a + b) >= t needs b within these bounds.
+        t = threshold / 100
+        low, high = int(len(text) * t / (2 - t)), int(len(text) * (2 - t) / t) + 1
+        rows = self._conn().execute(
+            "SELECT rowid, source FROM units WHERE pair=? AND size BETWEEN ? AND ?",
+            (f"{source_lang}>{target_lang}", low, high),
+        ).fetchall()
+        if not rows:
+            return []
+        ids, sources = (list(column) for column in zip(*rows, strict=True))
         hits = process.extract(
             text, sources, scorer=fuzz.ratio, score_cutoff=threshold, limit=max(limit * 4, 8)
         )
@@ -297,7 +336,7 @@ class TranslationMemory:
 def _row(path: str, u: Unit) -> tuple:
     return (
         path, u.pair, u.source, u.target, u.source_lang, u.target_lang, u.letter, u.block,
-        u.origin, u.author, u.commit, u.time, u.kind, u.rank,
+        u.origin, u.author, u.commit, u.time, u.kind, u.rank, len(u.source),
     )  # fmt: skip
 
 
