@@ -1014,3 +1014,17 @@ def test_property_no_placeholder_survives_a_misbehaving_engine(
             # A damaged placeholder is missing -- unless a neighbour's debris completed it
             # ("⟦ " then "1⟧" reads as "⟦ 1⟧"), which restores the right term.
             assert record.status in ("missing", "restored")
+
+
+def test_a_term_after_a_form_ending_in_a_full_stop_is_not_capitalised_by_any_strategy() -> None:
+    """ "H. E." is "S. E." in French: its full stop ends no sentence, whichever strategy wrote it."""
+    from polyletter.glossary.protection import reassemble
+
+    glossary = shipped()
+    text = " H. E.  General Assembly dialogue "
+    found = find_terms(glossary, text, "en", target_lang="fr")
+    protected = protect(text, found)
+    expected = " S. E.  dialogue de l'Assemblée générale "
+    assert restore(protected.text, protected, "fr").text == expected
+    assert inject(text, found, "fr") == expected
+    assert reassemble(protected, lambda piece: piece, "fr").text == expected

@@ -21,11 +21,12 @@ polib is what costs (about 1 ms each), so that is what is remembered.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,15 +219,13 @@ def _compute(
 def _compute_serial(
     ws: Workspace, jobs: list[tuple[str, Path, list[str]]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    from polyletter.glossary.names import with_names
-
     results: dict[tuple[str, str], dict[str, Any]] = {}
     glossary = _workspace_glossary(ws) if jobs else None
     for name, master_path, langs in jobs:
         master, problem = _read_master(master_path, ws.config.source)
-        own = with_names(glossary, master, name) if master is not None else glossary  # as translate sees it
+        letter_terms = _letter_terms(glossary, master, name)
         for lang in langs:
-            results[name, lang] = _facts(ws, name, lang, master, problem, own)
+            results[name, lang] = _facts(ws, name, lang, master, problem, glossary, letter_terms)
     return results
 
 
@@ -282,9 +281,10 @@ def _facts(
     master: Letter | None,
     master_problem: str | None,
     glossary: Any = None,
+    letter_terms: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """What a present PO, its Markdown, the master and the glossary decide about a version."""
-    from polyletter.store.versions import glossary_stale, load_version
+    from polyletter.store.versions import glossary_stale, load_version, recorded_under_other_glossary
 
     facts: dict[str, Any] = {"blocks": len(master.blocks) if master else 0}
     entries: dict[str, Entry] = {}
@@ -308,16 +308,35 @@ def _facts(
             for block in master.blocks
             if block.id not in entries or not entries[block.id].reusable_for(block.text)
         ]
-        facts["glossary_blocks"] = [
+        # Judged with the letter's names too, as translate judges it; finding them costs as much as
+        # reading the letter, so only for entries recorded under another glossary (rare).
+        stale = set(facts["stale_blocks"])
+        changed = [
             block.id
             for block in master.blocks
-            if block.id not in facts["stale_blocks"]
-            and glossary_stale(entries[block.id], glossary, ws.config.source, lang)
+            if block.id not in stale and recorded_under_other_glossary(entries[block.id], glossary)
         ]
+        full = letter_terms() if changed and letter_terms else glossary
+        source = ws.config.source
+        facts["glossary_blocks"] = [b for b in changed if glossary_stale(entries[b], full, source, lang)]
         facts["stale_blocks"] += facts["glossary_blocks"]
         ids = set(master.ids())
         facts["removed_blocks"] = [block_id for block_id in entries if block_id not in ids]
     return facts
+
+
+def _letter_terms(glossary: Any, master: Letter | None, name: str) -> Callable[[], Any] | None:
+    """Builds (once, when called) the glossary translate uses for this letter: the names added."""
+    if master is None:
+        return None
+
+    @functools.cache
+    def build() -> Any:
+        from polyletter.glossary.names import with_names
+
+        return with_names(glossary, master, name)
+
+    return build
 
 
 def _read_master(path: Path, source: str) -> tuple[Letter | None, str | None]:

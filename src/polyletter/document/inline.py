@@ -17,6 +17,7 @@ cannot be placed is reported, never guessed into the wrong words.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -53,13 +54,24 @@ _SENTINEL = 0xE000
 with an escaped character; they are turned back into the characters themselves in the plain text."""
 
 
+_PROTECTED = re.compile(f"[{chr(_SENTINEL)}-{chr(_SENTINEL + len(_ESCAPABLE) - 1)}]")
+_UNPROTECT = {_SENTINEL + i: ch for i, ch in enumerate(_ESCAPABLE)}
+
+
+@functools.lru_cache(maxsize=8192)
 def parse_inline(line: str) -> tuple[str, tuple[Span, ...]]:
-    """The plain text of a line and its spans, nested ones included (a bold link is two spans)."""
+    """The plain text of a line and its spans, nested ones included (a bold link is two spans).
+
+    Cached: a pure function of an immutable string, asked again and again for
+    the same lines (every role test of the reader, every check of QA).
+    """
     plain, spans = _parse(_protect(line))
     return _unprotect(plain), tuple(_unprotect_span(s) for s in spans)
 
 
 def _protect(line: str) -> str:
+    if "\\" not in line:
+        return line  # most lines: no escape to hide, and this runs for every line of every master
     out: list[str] = []
     i = 0
     while i < len(line):
@@ -73,12 +85,9 @@ def _protect(line: str) -> str:
 
 
 def _unprotect(text: str) -> str:
-    if not any(_SENTINEL <= ord(ch) < _SENTINEL + len(_ESCAPABLE) for ch in text):
+    if _PROTECTED.search(text) is None:
         return text
-    return "".join(
-        _ESCAPABLE[ord(ch) - _SENTINEL] if _SENTINEL <= ord(ch) < _SENTINEL + len(_ESCAPABLE) else ch
-        for ch in text
-    )
+    return text.translate(_UNPROTECT)
 
 
 def _unprotect_span(span: Span) -> Span:

@@ -196,14 +196,13 @@ def inject_with_spans(
     spans: list[tuple[int, int, str]] = []
     pos = 0
     length = 0  # of "".join(out), kept as a count: joining per match made this quadratic
-    for match in sorted(matches, key=lambda m: m.start):
+    for number, match in enumerate(sorted(matches, key=lambda m: m.start)):
         if match.start < pos:
             raise ValueError(f"match {match.text!r} at {match.start} overlaps another")
         out.append(text[pos : match.start])
         length += match.start - pos
-        form = _cased(
-            _form(match.term, match.text, target_lang), match.term, _tail(text, match.start), capitalize
-        )
+        before = _after_term(text[pos : match.start]) if number else _tail(text, match.start)
+        form = _cased(_form(match.term, match.text, target_lang), match.term, before, capitalize)
         spans.append((length, length + len(form), form))
         out.append(form)
         length += len(form)
@@ -230,6 +229,16 @@ def _cased(form: str, term: Term, before: str, capitalize: bool) -> str:
 
 _TAIL = 64
 """How much text before a term decides whether it opens a sentence (see ``_SENTENCE_START``)."""
+
+
+def _after_term(gap: str) -> str:
+    """What stands before a term that follows another term after ``gap``, as :func:`restore` sees it.
+
+    There the earlier term is a placeholder, a letter-like character: a form
+    ending in a full stop ("S. E.", "U.S.") does not end a sentence, whatever
+    strategy put it in. So every strategy capitalises the same terms.
+    """
+    return "x" + gap[-_TAIL:]
 
 
 def _tail(text: str, end: int) -> str:
@@ -367,7 +376,8 @@ def reassemble(
         out += piece
         if i < len(protected.slots):
             slot = protected.slots[i]
-            out += _cased(forms[i], slot.term, out, capitalize)
+            before = _after_term(piece) if i else out
+            out += _cased(forms[i], slot.term, before, capitalize)
     records = [
         TermRecord(s.term, "restored", s.index, s.source_text, forms[s.index], 1) for s in protected.slots
     ]

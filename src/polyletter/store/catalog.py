@@ -52,15 +52,28 @@ def load_catalog(path: Path) -> dict[str, Entry]:
 
 
 def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
-    """Entries of PO text by block id, in file order (``path`` names it in errors)."""
-    import polib
+    """Entries of PO text by block id, in file order (``path`` names it in errors).
 
+    The PO files polyletter writes, and what PO editors make of them, are read
+    by :func:`_read_simple` (five times faster than polib, which ``status``
+    on a big workspace feels); anything it does not know for certain -- plural
+    forms, obsolete entries, a syntax error -- goes to polib, which decides
+    and names the problem.
+    """
     if _CONFLICT_MARKER.search(text):
         raise InputFormatError(
             "has unresolved merge conflict markers",
             path=path,
             hint="Resolve the conflict (keep one msgstr per entry), commit, then run again.",
         )
+    simple = _read_simple(text)
+    return simple if simple is not None else _read_polib(text, path)
+
+
+def _read_polib(text: str, path: Path) -> dict[str, Entry]:
+    """Entries of PO text read by polib: any PO file, every syntax error named."""
+    import polib
+
     try:
         po = polib.pofile(text, wrapwidth=78)
     except (OSError, ValueError) as err:
@@ -87,6 +100,113 @@ def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
             item.previous_msgid or None,
         )
     return entries
+
+
+_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
+
+
+def _unescape(quoted: str) -> str | None:
+    """The text of a ``"..."`` token as polib reads it; None for anything but one quoted string."""
+    if len(quoted) < 2 or quoted[0] != '"' or quoted[-1] != '"':
+        return None
+    body = quoted[1:-1]
+    if '"' in body and _UNESCAPED_QUOTE.search(body):
+        return None
+    return _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], body) if "\\" in body else body
+
+
+@dataclass
+class _Raw:
+    """One PO entry as it is read, before it becomes an :class:`Entry`."""
+
+    ctx: str | None = None
+    msgid: str | None = None
+    msgstr: str | None = None
+    previous: str | None = None
+    flags: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+_KEYWORDS = {"msgctxt": "ctx", "msgid": "msgid", "msgstr": "msgstr"}
+
+
+def _read_simple(text: str) -> dict[str, Entry] | None:
+    """The entries of a PO file with no plural forms and no obsolete entries, or None.
+
+    Reads exactly what polib reads for such a file (a differential property
+    test holds them together): translator comments, flags, ``#| msgid``,
+    ``msgctxt``, ``msgid``, ``msgstr`` and their continuation lines. None
+    means "ask polib", never "empty".
+    """
+    entries: dict[str, Entry] = {}
+    raw = _Raw()
+    into = ""  # the field a continuation line extends
+
+    def flush() -> bool:
+        nonlocal raw
+        done, raw = raw, _Raw()
+        if done.msgid is None:
+            return True
+        if not done.ctx:
+            # The header (first, msgid ""); any other entry without msgctxt is polib's to report.
+            return done.msgid == "" and not entries
+        entries[done.ctx] = Entry(
+            done.ctx,
+            done.msgid,
+            done.msgstr or "",
+            "fuzzy" in done.flags,
+            _parse_provenance("\n".join(done.comments)),
+            done.previous or None,
+        )
+        return True
+
+    # Lines end at "\n" only (polib splits on every Unicode line break, U+2028 inside a msgstr too).
+    for line in (line.strip() for line in text.lstrip("\ufeff").split("\n")):
+        if line[:1] == '"' and into:  # most lines: a msgid or msgstr continued
+            token = _unescape(line)
+            if token is None:
+                return None
+            setattr(raw, into, getattr(raw, into) + token)
+            continue
+        if not line or line in ("#.", "#:", "#,"):
+            continue  # polib skips these too
+        head = line.split(None, 1)[0]
+        if head.startswith(("#~", "msgid_plural", "msgstr[", "##")):
+            return None
+        if line[0] == '"' or (head == "#|" and into == "previous" and line[2:].lstrip()[:1] == '"'):
+            token = _unescape(line if line[0] == '"' else line[2:].lstrip())
+            if token is None or not into:
+                return None
+            setattr(raw, into, (getattr(raw, into) or "") + token)
+            continue
+        if head in _KEYWORDS:
+            token, name = _unescape(line[len(head) :].lstrip()), _KEYWORDS[head]
+            if token is None or (name != "msgstr" and raw.msgstr is not None and not flush()):
+                return None
+            if getattr(raw, name) is not None:
+                return None  # a keyword twice in one entry: a syntax error for polib to name
+            setattr(raw, name, token)
+            into = name
+            continue
+        if not line.startswith("#") or (raw.msgstr is not None and not flush()):
+            return None
+        into = ""
+        if head == "#,":
+            raw.flags += [flag.strip() for flag in line[2:].split(",")]
+        elif head == "#|":
+            word, _, quoted = line[2:].lstrip().partition(" ")
+            token = _unescape(quoted.lstrip())
+            if word != "msgid" or token is None:
+                return None
+            raw.previous, into = token, "previous"
+        elif head == "#":
+            comment = line.lstrip("#")
+            raw.comments.append(comment[1:] if comment.startswith(" ") else comment)
+        elif head not in ("#.", "#:"):
+            return None
+    return entries if flush() else None
 
 
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)

@@ -9,6 +9,7 @@ file or the new one, never a truncated mix.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import tempfile
@@ -30,7 +31,7 @@ def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
     template in ``~/Documents``) is the user's choice, unless it is a link too.
     """
     absolute = Path(os.path.abspath(path))
-    real_root = root.resolve()
+    real_root = _resolved(os.path.abspath(root))
     try:
         absolute.relative_to(os.path.abspath(root))
         inside = True
@@ -47,6 +48,12 @@ def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
         path=shown,
         hint="Copy the file into the workspace instead of linking to it.",
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: str) -> Path:
+    """A workspace root with its links resolved: asked for every file read, the same few roots."""
+    return Path(root).resolve()
 
 
 def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") -> str:

@@ -211,14 +211,22 @@ def glossary_stale(entry: Entry, glossary: Glossary | None, source: str, target:
     or altered in it. Entries recorded with no glossary (dates, signatories,
     versions from before there was one) are not judged.
     """
-    recorded = entry.provenance.get("glossary")
-    if glossary is None or not glossary.terms or not recorded or not entry.translation:
-        return False
-    if recorded == glossary.content_hash[:12]:
+    if not recorded_under_other_glossary(entry, glossary):
         return False
     from polyletter.glossary import check_terms
 
     return bool(check_terms(entry.source, entry.translation, glossary, source, target))
+
+
+def recorded_under_other_glossary(entry: Entry, glossary: Glossary | None) -> bool:
+    """Whether ``entry`` was written under a glossary other than ``glossary`` (and so may need judging).
+
+    Cheap: a comparison of hashes, no term is looked at.
+    """
+    recorded = entry.provenance.get("glossary")
+    if glossary is None or not glossary.terms or not recorded or not entry.translation:
+        return False
+    return recorded != glossary.content_hash[:12]
 
 
 def flag_for_glossary(entry: Entry, glossary: Glossary) -> Entry:
