@@ -32,7 +32,6 @@ from polyletter.store.fileio import read_text, text_convention
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+)(.*)$")
-_HARD_BREAK = re.compile(r"( {2,}|\\)$")
 LINE_START_MARKUP = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
 """Prose lines starting like this are written with a backslash in front (CommonMark escape)."""
 _ESCAPED = re.compile(r"^\\(?=#{1,6}(\s|$)|[-*+](\s|$)|\d{1,3}[.)](\s|$)|\\)")
@@ -144,8 +143,9 @@ def _chunk_blocks(chunk: list[str], start: int, markup: bool) -> list[RawBlock]:
     items_start = start
     for offset, line in enumerate(chunk):
         number = start + offset
-        heading = _HEADING.match(line) if markup else None
-        item = _LIST_ITEM.match(line) if markup else None
+        first = line.lstrip()[:1]
+        heading = _HEADING.match(line) if markup and first == "#" else None
+        item = _LIST_ITEM.match(line) if markup and (first in "-*+" or first.isdigit()) and first else None
         if heading:
             flush_prose()
             flush_items(items_start)
@@ -195,12 +195,19 @@ def _plain_breaks(chunk: list[str]) -> list[str]:
         stripped = line.rstrip()
         last = number == len(chunk) - 1
         hard = not last and (len(stripped) < PLAIN_WRAP or stripped.endswith((")", ":", ";")))
-        out.append(stripped + "  " if hard and not _HARD_BREAK.search(line) else line)
+        out.append(stripped + "  " if hard and not _hard(line) else line)
     return out
 
 
 def _strip_break(line: str) -> str:
-    return _HARD_BREAK.sub("", line).strip()
+    """The line without its hard-break mark (a trailing backslash) and surrounding spaces."""
+    return (line[:-1] if line.endswith("\\") else line).strip()
+
+
+def _hard(line: str) -> bool:
+    """A hard line break: two trailing spaces or a backslash (checked without a regex: every line
+    of every master and translation is asked)."""
+    return line.endswith(("  ", "\\"))
 
 
 def _join_soft_breaks(lines: list[str]) -> list[str]:
@@ -208,8 +215,10 @@ def _join_soft_breaks(lines: list[str]) -> list[str]:
     joined: list[str] = []
     current = ""
     for line in lines:
-        hard = bool(_HARD_BREAK.search(line))
-        piece = _ESCAPED.sub("", _strip_break(line))
+        hard = _hard(line)
+        piece = _strip_break(line)
+        if piece[:1] == "\\":
+            piece = _ESCAPED.sub("", piece)
         current = f"{current} {piece}" if current else piece
         if hard:
             joined.append(current)

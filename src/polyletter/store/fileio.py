@@ -30,13 +30,12 @@ def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
     password file into Git. A file outside the workspace named directly (a
     template in ``~/Documents``) is the user's choice, unless it is a link too.
     """
-    absolute = Path(os.path.abspath(path))
-    real_root = _resolved(os.path.abspath(root))
-    try:
-        absolute.relative_to(os.path.abspath(root))
-        inside = True
-    except ValueError:
-        inside = False
+    text, top = os.path.abspath(path), os.path.abspath(root)
+    inside = text.startswith(top + os.sep)
+    if inside and not _link_below(top, text[len(top) + 1 :]):
+        return path  # no link between the workspace and the file: nothing to resolve
+    absolute = Path(text)
+    real_root = _resolved(top)
     if not inside and not absolute.is_symlink():
         return path
     target = absolute.resolve()
@@ -48,6 +47,19 @@ def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
         path=shown,
         hint="Copy the file into the workspace instead of linking to it.",
     )
+
+
+def _link_below(top: str, relative: str) -> bool:
+    """Whether any folder or the file itself on the way from ``top`` down ``relative`` is a symbolic link.
+
+    A few ``lstat`` calls, where resolving the whole path costs one per component from ``/``.
+    """
+    current = top
+    for part in relative.split(os.sep):
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=64)
