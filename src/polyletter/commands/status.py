@@ -142,11 +142,19 @@ def workspace_status(
     known: dict[tuple[str, str], dict[str, Any]] = {}
     todo: dict[str, list[str]] = {}
     keys: dict[tuple[str, str], str] = {}
+    # With nothing to look up (a first run, a new polyletter), the files are read once, by the
+    # workers that parse them; the parent only lists what is there.
+    empty = not cache.old
     for name in sorted(masters):
-        master_bytes = _read_bytes(masters[name])
+        master_bytes = None if empty else _read_bytes(masters[name])
         langs = targets + sorted({lang for lang, names in po_langs.items() if name in names} - set(targets))
         for lang in langs:
             order.append((name, lang))
+            if empty and ws.po_path(name, lang).exists():
+                todo.setdefault(name, []).append(lang)
+                continue
+            if master_bytes is None:
+                master_bytes = _read_bytes(masters[name])
             po_bytes = _read_bytes(ws.po_path(name, lang))
             keys[name, lang] = key = _fact_key(
                 source, master_bytes, po_bytes, _read_bytes(ws.md_path(name, lang)), glossary_bytes
@@ -159,12 +167,13 @@ def workspace_status(
                 todo.setdefault(name, []).append(lang)
             else:
                 known[name, lang] = facts
-    for (name, lang), facts in _compute(ws, masters, todo).items():
+    for (name, lang), (facts, key) in _compute(ws, masters, todo, glossary_bytes).items():
         known[name, lang] = facts
-        cache.put(f"{name}/{lang}", keys[name, lang], facts)
+        cache.put(f"{name}/{lang}", key, facts)
     cache.save(keep_others=letter is not None)
 
     out: list[VersionStatus] = []
+    exports = set(os.listdir(ws.exports)) if ws.exports.is_dir() else set()
     for name, lang in order:
         item = VersionStatus(name, lang, **known[name, lang])
         item.master_uncommitted = f"translations/{source}/{masters[name].name}" in dirty
@@ -173,7 +182,8 @@ def workspace_status(
             for rel in (f"translations/{lang}/{name}.po", f"translations/{lang}/{name}.md")
             if rel in dirty
         ]
-        if not item.missing:  # an export is only read when it exists: zipfile + one tiny XML part
+        if not item.missing and ws.export_path(name, lang).name in exports:
+            # An export is only read when it exists: zipfile + one tiny XML part.
             from polyletter.commands.export import export_state
 
             exported = export_state(ws, name, lang)
@@ -190,42 +200,70 @@ PER_WORKER = 32
 """Fewest versions worth a worker process of their own."""
 
 
+Computed = dict[tuple[str, str], tuple[dict[str, Any], str]]
+"""(letter, language) -> (facts, the cache key of the bytes they were computed from)."""
+
+
 def _compute(
-    ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]]
-) -> dict[tuple[str, str], dict[str, Any]]:
+    ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]], glossary_bytes: bytes
+) -> Computed:
     """Facts for the versions the cache could not answer, in parallel when there are many.
 
     A cold cache (first run, new polyletter) on hundreds of letters spends
-    its time in polib; letters are independent, so they are split across
-    forked workers (where fork exists: the work is pure reading).
+    its time reading PO files; letters are independent, so they are split
+    across forked workers (where fork exists: the work is pure reading). The
+    glossary is loaded once, before the fork, not once per worker.
     """
     jobs = [(name, masters[name], langs) for name, langs in todo.items()]
+    glossary = _workspace_glossary(ws) if jobs else None
     count = sum(len(langs) for _, _, langs in jobs)
     workers = min(os.cpu_count() or 1, 8, max(1, count // PER_WORKER))
     if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork") or sys.platform != "linux":
-        return _compute_serial(ws, jobs)
+        return _compute_serial(ws, jobs, glossary, glossary_bytes)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [jobs[i::workers] for i in range(workers)]
-    results: dict[tuple[str, str], dict[str, Any]] = {}
+    results: Computed = {}
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for part in pool.map(_compute_serial, [ws] * workers, chunks):
-            results.update(part)
+    _INHERITED["glossary"] = glossary  # the forked workers have it already: nothing to pickle
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for part in pool.map(_compute_inherited, [ws] * workers, chunks, [glossary_bytes] * workers):
+                results.update(part)
+    finally:
+        _INHERITED.clear()
     return results
 
 
+_INHERITED: dict[str, Any] = {}
+"""What forked status workers take from their parent's memory instead of a pipe (the glossary)."""
+
+
+def _compute_inherited(
+    ws: Workspace, jobs: list[tuple[str, Path, list[str]]], glossary_bytes: bytes
+) -> Computed:
+    return _compute_serial(ws, jobs, _INHERITED.get("glossary"), glossary_bytes)
+
+
 def _compute_serial(
-    ws: Workspace, jobs: list[tuple[str, Path, list[str]]]
-) -> dict[tuple[str, str], dict[str, Any]]:
-    results: dict[tuple[str, str], dict[str, Any]] = {}
-    glossary = _workspace_glossary(ws) if jobs else None
+    ws: Workspace, jobs: list[tuple[str, Path, list[str]]], glossary: Any, glossary_bytes: bytes
+) -> Computed:
+    results: Computed = {}
+    source = ws.config.source
     for name, master_path, langs in jobs:
-        master, problem = _read_master(master_path, ws.config.source)
+        master_bytes = _read_bytes(master_path)
+        master, problem = _read_master(master_path, source)
         letter_terms = _letter_terms(glossary, master, name)
         for lang in langs:
-            results[name, lang] = _facts(ws, name, lang, master, problem, glossary, letter_terms)
+            key = _fact_key(
+                source,
+                master_bytes,
+                _read_bytes(ws.po_path(name, lang)),
+                _read_bytes(ws.md_path(name, lang)),
+                glossary_bytes,
+            )
+            results[name, lang] = (_facts(ws, name, lang, master, problem, glossary, letter_terms), key)
     return results
 
 
