@@ -223,6 +223,11 @@ def _compute(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # What every worker would otherwise do for itself after the fork: import the readers and load
+    # CLDR's data for the source language (a master's date). Done once here, inherited by all.
+    import polyletter.store.versions  # noqa: F401
+
+    _read_master(jobs[0][1], ws.config.source)
     chunks = [jobs[i::workers] for i in range(workers)]
     results: Computed = {}
     context = multiprocessing.get_context("fork")

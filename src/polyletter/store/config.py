@@ -26,6 +26,8 @@ class ArgosSettings:
     length_ratio: float = 2.0
     length_slack: int = 10
     max_batch_tokens: int = 4096
+    max_batch_sentences: int = 64
+    """Sentences CTranslate2 decodes at once: bounds memory on long letters (a normal one is one batch)."""
     compute_type: str = "auto"
     intra_threads: int = 0
 
@@ -94,6 +96,7 @@ max_decoding_length = {defaults.max_decoding_length}   # hard cap, in tokens
 length_ratio = {defaults.length_ratio}         # and at most ratio x input tokens + slack
 length_slack = {defaults.length_slack}
 max_batch_tokens = {defaults.max_batch_tokens}
+max_batch_sentences = {defaults.max_batch_sentences}   # decoded at once: bounds memory on long letters
 
 # A translation server the whole team shares (see the README, "Shared translation servers").
 # [engine.libretranslate]

@@ -110,18 +110,22 @@ class ArgosEngine:
             limit = int(settings.length_ratio * n) + settings.length_slack
             return max(1, min(settings.max_decoding_length, limit))
 
-        longest = max((len(t) for t in tokens), default=1)
         want_attention = bool(terms) and any(terms)
-        results = translator.translate_batch(
-            tokens,
-            beam_size=settings.beam_size,
-            max_decoding_length=bound(longest) + (1 if prefix else 0),
-            max_batch_size=settings.max_batch_tokens,
-            batch_type="tokens",
-            replace_unknowns=True,
-            return_attention=want_attention,
-            target_prefix=[[prefix]] * len(tokens) if prefix else None,
-        )
+        results: list[Any] = [None] * len(tokens)
+        for chunk in _chunks(tokens, settings.max_batch_sentences):
+            part = [tokens[i] for i in chunk]
+            found = translator.translate_batch(
+                part,
+                beam_size=settings.beam_size,
+                max_decoding_length=bound(max(len(t) for t in part)) + (1 if prefix else 0),
+                max_batch_size=settings.max_batch_tokens,
+                batch_type="tokens",
+                replace_unknowns=True,
+                return_attention=want_attention,
+                target_prefix=[[prefix]] * len(part) if prefix else None,
+            )
+            for i, result in zip(chunk, found, strict=True):
+                results[i] = result
         self.calls.append((source, target, len(sentences)))
         out = []
         for index, (source_tokens, result) in enumerate(zip(tokens, results, strict=True)):
@@ -139,6 +143,21 @@ class ArgosEngine:
                 self.term_repairs += sum(span.text.casefold() in text.casefold() for span in lost)
             out.append(text)
         return out
+
+
+def _chunks(tokens: Sequence[Sequence[str]], size: int) -> list[list[int]]:
+    """Sentence indices in pieces of at most ``size``, shortest sentences together.
+
+    One logical call per pair, fed to CTranslate2 in bounded pieces: its
+    decoder keeps keys and values for every hypothesis of a batch up to the
+    decoding length, so memory grows with sentences x beam x length. A normal
+    letter (a few dozen sentences) is one piece, as before; a letter ten times
+    as long is a few, each with the decoding bound of its own longest
+    sentence (sorted by length, most pieces decode short).
+    """
+    order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+    size = max(1, size)
+    return [order[i : i + size] for i in range(0, len(order), size)]
 
 
 def _decode(tokenizer: Any, pieces: Sequence[str]) -> str:
