@@ -26,8 +26,9 @@ class ArgosSettings:
     length_ratio: float = 2.0
     length_slack: int = 10
     max_batch_tokens: int = 4096
-    max_batch_sentences: int = 64
-    """Sentences CTranslate2 decodes at once: bounds memory on long letters (a normal one is one batch)."""
+    max_batch_steps: int = 10240
+    """Hypotheses x decoding steps CTranslate2 holds at once (beam x bound per sentence): about 250 MB
+    of decoder state for a base model, and a whole normal letter; a longer one is decoded in pieces."""
     compute_type: str = "auto"
     intra_threads: int = 0
 
@@ -96,7 +97,7 @@ max_decoding_length = {defaults.max_decoding_length}   # hard cap, in tokens
 length_ratio = {defaults.length_ratio}         # and at most ratio x input tokens + slack
 length_slack = {defaults.length_slack}
 max_batch_tokens = {defaults.max_batch_tokens}
-max_batch_sentences = {defaults.max_batch_sentences}   # decoded at once: bounds memory on long letters
+max_batch_steps = {defaults.max_batch_steps}        # beam x length decoded at once: bounds memory
 
 # A translation server the whole team shares (see the README, "Shared translation servers").
 # [engine.libretranslate]

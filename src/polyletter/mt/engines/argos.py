@@ -111,8 +111,9 @@ class ArgosEngine:
             return max(1, min(settings.max_decoding_length, limit))
 
         want_attention = bool(terms) and any(terms)
-        results: list[Any] = [None] * len(tokens)
-        for chunk in _chunks(tokens, settings.max_batch_sentences):
+        out: list[str] = [""] * len(tokens)
+        steps = [settings.beam_size * (bound(len(t)) + (1 if prefix else 0)) for t in tokens]
+        for chunk in _chunks(steps, settings.max_batch_steps):
             part = [tokens[i] for i in chunk]
             found = translator.translate_batch(
                 part,
@@ -124,40 +125,58 @@ class ArgosEngine:
                 return_attention=want_attention,
                 target_prefix=[[prefix]] * len(part) if prefix else None,
             )
-            for i, result in zip(chunk, found, strict=True):
-                results[i] = result
+            # Finished piece by piece: the attention matrices (Python floats, the bulk of the memory
+            # on a long letter) are dropped as soon as their sentence's terms are checked.
+            for index, result in zip(chunk, found, strict=True):
+                spans = terms[index] if terms else ()
+                keep = bound(len(tokens[index]))
+                out[index] = self._finish(result, tokenizer, prefix, sentences[index], keep, spans)
+            del found
         self.calls.append((source, target, len(sentences)))
-        out = []
-        for index, (source_tokens, result) in enumerate(zip(tokens, results, strict=True)):
-            hypothesis = list(result.hypotheses[0])
-            attention = list(result.attention[0]) if want_attention and result.attention else []
-            if prefix and hypothesis[:1] == [prefix]:
-                hypothesis, attention = hypothesis[1:], attention[1:]
-            keep = bound(len(source_tokens))
-            hypothesis, attention = hypothesis[:keep], attention[:keep]
-            text = _decode(tokenizer, hypothesis)
-            spans = terms[index] if terms else ()
-            lost = [span for span in spans if span.text.casefold() not in text.casefold()]
-            if lost and attention:
-                text = _splice_terms(tokenizer, sentences[index], hypothesis, attention, lost)
-                self.term_repairs += sum(span.text.casefold() in text.casefold() for span in lost)
-            out.append(text)
         return out
 
+    def _finish(
+        self,
+        result: Any,
+        tokenizer: Any,
+        prefix: str | None,
+        sentence: str,
+        keep: int,
+        spans: Sequence[TermSpan],
+    ) -> str:
+        """One decoded sentence as text, its lost glossary forms put back where attention says."""
+        hypothesis = list(result.hypotheses[0])
+        attention = list(result.attention[0]) if spans and result.attention else []
+        if prefix and hypothesis[:1] == [prefix]:
+            hypothesis, attention = hypothesis[1:], attention[1:]
+        hypothesis, attention = hypothesis[:keep], attention[:keep]
+        text = _decode(tokenizer, hypothesis)
+        lost = [span for span in spans if span.text.casefold() not in text.casefold()]
+        if lost and attention:
+            text = _splice_terms(tokenizer, sentence, hypothesis, attention, lost)
+            self.term_repairs += sum(span.text.casefold() in text.casefold() for span in lost)
+        return text
 
-def _chunks(tokens: Sequence[Sequence[str]], size: int) -> list[list[int]]:
-    """Sentence indices in pieces of at most ``size``, shortest sentences together.
 
-    One logical call per pair, fed to CTranslate2 in bounded pieces: its
-    decoder keeps keys and values for every hypothesis of a batch up to the
-    decoding length, so memory grows with sentences x beam x length. A normal
-    letter (a few dozen sentences) is one piece, as before; a letter ten times
-    as long is a few, each with the decoding bound of its own longest
-    sentence (sorted by length, most pieces decode short).
+def _chunks(steps: Sequence[int], budget: int) -> list[list[int]]:
+    """Sentence indices in pieces whose decoder state fits ``budget``, shortest sentences together.
+
+    One logical call per pair, fed to CTranslate2 in bounded pieces. Its
+    decoder keeps keys and values (25 KB per hypothesis and step for a base
+    model) for every hypothesis of a batch up to the batch's decoding bound,
+    so memory grows with sentences x beam x length: ``steps[i]`` is sentence
+    i's share (beam x its decoding bound). A normal letter fits one piece, as
+    before; a letter ten times as long is cut into pieces that each fit, in
+    length order so that short sentences are not padded to long ones' bounds.
     """
-    order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
-    size = max(1, size)
-    return [order[i : i + size] for i in range(0, len(order), size)]
+    order = sorted(range(len(steps)), key=steps.__getitem__)
+    pieces: list[list[int]] = []
+    for index in order:
+        if pieces and (len(pieces[-1]) + 1) * steps[index] <= budget:
+            pieces[-1].append(index)
+        else:
+            pieces.append([index])
+    return pieces
 
 
 def _decode(tokenizer: Any, pieces: Sequence[str]) -> str:
