@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyletter.store.catalog import _read_polib, _read_simple
+from polyletter.store.catalog import _read_entries, _read_polib, _read_simple
 
 BREAKS = "\x00\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 """Where polib splits a string into lines (str.splitlines): it garbles a msgstr holding one of them."""
@@ -52,6 +52,7 @@ def test_the_fast_reader_reads_what_polib_reads(po_text: str) -> None:
     fast = _read_simple(po_text)
     slow = _read_polib(po_text, Path("x.po"))
     assert fast is None or fast == slow
+    assert _read_entries(po_text) == fast  # a whole entry at a time, or the line reader decides
     if "#|" not in po_text or '\n#| "' not in po_text:
         assert fast is not None  # what polyletter and PO editors write is read fast, not handed over
 
@@ -68,12 +69,13 @@ def test_the_fast_reader_reads_what_polib_reads(po_text: str) -> None:
 )
 def test_what_the_fast_reader_does_not_know_goes_to_polib(po_text: str) -> None:
     assert _read_simple(po_text) is None
+    assert _read_entries(po_text) is None
 
 
 def test_every_po_file_of_a_real_run_is_read_fast(translated) -> None:
     for path in sorted(translated.root.glob("translations/*/*.po")):
         po_text = path.read_text("utf-8")
-        assert _read_simple(po_text) == _read_polib(po_text, path) != {}
+        assert _read_entries(po_text) == _read_simple(po_text) == _read_polib(po_text, path) != {}
 
 
 def test_a_unicode_line_separator_inside_a_translation_survives() -> None:
@@ -81,3 +83,26 @@ def test_a_unicode_line_separator_inside_a_translation_survives() -> None:
     po.append(polib.POEntry(msgctxt="p", msgid="a\u2028b", msgstr="c\u2028d\x85e"))
     entries = _read_simple(str(po))
     assert entries is not None and entries["p"].translation == "c\u2028d\x85e"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["#.x", "#,fuzzy", "#\tnote", "# note  ", "#", "#:", "#, fuzzy, c-format", "##", "#| msgid \"a\"", "#~"],
+)
+def test_the_entry_reader_agrees_with_the_line_reader_on_odd_comments(comment: str) -> None:
+    po_text = f'msgid ""\nmsgstr ""\n\n# origin: machine\n{comment}\nmsgctxt "p"\nmsgid "a"\nmsgstr "b"\n'
+    assert _read_entries(po_text) == _read_simple(po_text)
+    if _read_simple(po_text) is not None:
+        assert _read_simple(po_text) == _read_polib(po_text, Path("x.po"))
+
+
+def test_a_real_run_is_read_a_whole_entry_at_a_time(translated, monkeypatch) -> None:
+    """No entry polyletter writes falls back to the line reader (that is where the speed is)."""
+    import polyletter.store.catalog as catalog
+
+    def line_reader(text: str) -> None:
+        raise AssertionError("fell back to the line reader")
+
+    monkeypatch.setattr(catalog, "_read_simple", line_reader)
+    for path in sorted(translated.root.glob("translations/*/*.po")):
+        assert catalog._read_entries(path.read_text("utf-8"))

@@ -45,14 +45,9 @@ class Lexicon:
 
     def match(self, text: str, lang: str, kind: Kind | None = None) -> Formula | None:
         """The formula ``text`` is in ``lang`` (any of its forms), or None."""
-        key = _key(text)
-        for formula in self.formulas:
-            if kind is not None and formula.kind != kind:
-                continue
-            for form in formula.forms.get(base_lang(lang), ()):
-                if _pattern(form).fullmatch(key):
-                    return formula
-        return None
+        pattern, formulas = _alternatives(self, base_lang(lang), kind)
+        found = pattern.fullmatch(_key(text)) if formulas else None
+        return formulas[found.lastindex - 1] if found is not None and found.lastindex else None
 
     def render(self, formula: Formula, lang: str) -> str | None:
         """The conventional form of ``formula`` in ``lang``, or None when the lexicon has none."""
@@ -80,9 +75,37 @@ def _key(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _pattern(form: str) -> re.Pattern[str]:
+def _pattern(form: str) -> str:
     parts = [re.escape(part.strip()) for part in _key(form).split("{*}")]
-    return re.compile(r"\s*.+?\s*".join(parts))
+    return r"\s*.+?\s*".join(parts)
+
+
+_ALTERNATIVES: dict[tuple[int, str, str | None], tuple[Lexicon, re.Pattern[str], tuple[Formula, ...]]] = {}
+
+
+def _alternatives(
+    lexicon: Lexicon, lang: str, kind: Kind | None
+) -> tuple[re.Pattern[str], tuple[Formula, ...]]:
+    """Every form of ``lang`` (of one kind) as one pattern, a group per form, in the lexicon's order.
+
+    The reader asks for a match for every block of every master (``status`` reads hundreds): one
+    fullmatch of an alternation instead of one per form. Group ``i`` belongs to ``formulas[i - 1]``;
+    the first alternative that matches wins, as the loop over the lexicon did.
+    """
+    cached = _ALTERNATIVES.get((id(lexicon), lang, kind))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1], cached[2]
+    groups, owners = [], []
+    for formula in lexicon.formulas:
+        if kind is None or formula.kind == kind:
+            for form in formula.forms.get(lang, ()):
+                groups.append(f"({_pattern(form)})")
+                owners.append(formula)
+    pattern = re.compile("|".join(groups) if groups else "(?!)")
+    if len(_ALTERNATIVES) > 64:
+        _ALTERNATIVES.clear()
+    _ALTERNATIVES[id(lexicon), lang, kind] = (lexicon, pattern, tuple(owners))
+    return pattern, tuple(owners)
 
 
 def load_lexicon(workspace_root: Path | None = None) -> Lexicon:

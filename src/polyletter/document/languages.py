@@ -79,6 +79,7 @@ def lang_codes(
     return list(dict.fromkeys(lang_code(c, what, path) for c in items))
 
 
+@functools.lru_cache(maxsize=256)
 def base_lang(code: str) -> str:
     """The language part of a code: ``pt-BR`` -> ``pt``. Used for fallbacks."""
     return code.replace("_", "-").split("-", 1)[0].lower()

@@ -30,6 +30,12 @@ class Entry:
     provenance: Mapping[str, str] = field(default_factory=dict)
     previous_source: str | None = None
     """The master text the entry was translated from, while it needs review (``#| msgid``)."""
+    flags: tuple[str, ...] = ()
+    """PO flags other than ``fuzzy`` (``#, ignore-doubled``): kept as the translator set them."""
+
+    def silenced(self, check_id: str) -> bool:
+        """Whether a translator silenced this QA check for this entry (``#, ignore-<id>``)."""
+        return f"ignore-{check_id}" in self.flags
 
     @property
     def origin(self) -> str:
@@ -66,7 +72,7 @@ def parse_catalog(text: str, path: Path) -> dict[str, Entry]:
             path=path,
             hint="Resolve the conflict (keep one msgstr per entry), commit, then run again.",
         )
-    simple = _read_simple(text)
+    simple = _read_entries(text)
     return simple if simple is not None else _read_polib(text, path)
 
 
@@ -98,8 +104,13 @@ def _read_polib(text: str, path: Path) -> dict[str, Entry]:
             "fuzzy" in item.flags,
             _parse_provenance(item.tcomment or ""),
             item.previous_msgid or None,
+            _other_flags(item.flags),
         )
     return entries
+
+
+def _other_flags(flags: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for f in flags if f and f != "fuzzy"))
 
 
 _ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
@@ -130,6 +141,74 @@ class _Raw:
 
 
 _KEYWORDS = {"msgctxt": "ctx", "msgid": "msgid", "msgstr": "msgstr"}
+
+_STRING = r'("[^\n]*"(?:\n"[^\n]*")*)'
+_ENTRY = re.compile(
+    r"((?:#[^\n]*\n)*)"  # comments and flags
+    rf"(?:msgctxt {_STRING}\n)?msgid {_STRING}\nmsgstr {_STRING}"
+    r"(?:\n\n|\n?\Z)"
+)
+"""One entry exactly as polib writes it: a file made of these is read by regular expressions."""
+
+
+def _read_entries(text: str) -> dict[str, Entry] | None:
+    """The entries of a PO file, read a whole entry at a time where it has polib's own layout.
+
+    An entry matched by :data:`_ENTRY` (the common case: what polyletter and PO
+    editors write) costs a few C-level matches instead of a Python step per
+    line; the first one that does not match hands the whole file to the
+    line-by-line :func:`_read_simple`, which hands what it does not know to
+    polib. The three are held together by a differential property test.
+    """
+    text = text.lstrip("\ufeff")
+    entries: dict[str, Entry] = {}
+    pos, end = 0, len(text)
+    while pos < end:
+        match = _ENTRY.match(text, pos)
+        if match is None or match.end() == pos:
+            return _read_simple(text)
+        pos = match.end()
+        comments, ctx, msgid, msgstr = match.groups()
+        flags: list[str] = []
+        notes: list[str] = []
+        for line in comments.split("\n"):
+            mark = line[1:2]
+            if mark in (" ", ""):
+                if line:
+                    notes.append(line[2:])
+            elif mark not in ",.:" or line[2:3] not in ("", " "):
+                return _read_simple(text)  # "#|" (a previous msgid), "#~" (obsolete), ...: it decides
+            elif mark == ",":
+                flags += [flag.strip() for flag in line[2:].split(",")]
+        fields = [_joined(s) for s in (ctx, msgid, msgstr)] if ctx is not None else None
+        if fields is None:
+            if entries or _joined(msgid) != "":  # only the header goes without a block id
+                return _read_simple(text)
+            continue
+        block_id, source, translation = fields
+        if block_id is None or source is None or translation is None or not block_id:
+            return _read_simple(text)
+        if block_id in entries:
+            return _read_simple(text)
+        entries[block_id] = Entry(
+            block_id,
+            source,
+            translation,
+            "fuzzy" in flags,
+            _parse_provenance("\n".join(notes)),
+            None,
+            _other_flags(flags),
+        )
+    return entries
+
+
+def _joined(quoted: str) -> str | None:
+    """The text of a string spread over ``"..."`` lines; None when one of them is not a plain string."""
+    body = quoted.replace('"\n"', "")[1:-1]
+    if '"' in body or "\\" in body:
+        pieces = [_unescape(line) for line in quoted.split("\n")]
+        return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+    return body
 
 
 def _read_simple(text: str) -> dict[str, Entry] | None:
@@ -166,6 +245,7 @@ def _read_simple(text: str) -> dict[str, Entry] | None:
             "fuzzy" in done.flags,
             _parse_provenance("\n".join(done.comments)),
             done.previous or None,
+            _other_flags(done.flags),
         )
         return True
 
@@ -316,7 +396,7 @@ def render_catalog(
             occurrences=[(master_rel, str(line_numbers[block.id]))]
             if line_numbers and block.id in line_numbers
             else [],
-            flags=["fuzzy"] if entry and entry.fuzzy else [],
+            flags=(["fuzzy"] if entry and entry.fuzzy else []) + (list(entry.flags) if entry else []),
             previous_msgid=entry.previous_source if entry and entry.previous_source else None,
         )
         po.append(item)
