@@ -297,7 +297,7 @@ def test_check_reports_placeholder_debris(translated: Workspace) -> None:
 
     report = json.loads(done.stdout)
     assert done.returncode == 1 and not report["clean"]
-    leaked = [f["message"] for f in report["findings"] if f["check"] == "placeholder"]
+    leaked = [f["message"] for f in report["findings"] if f["check_id"] == "placeholder"]
     assert any("ZXQAA" in m for m in leaked) and any("\u27e6" in m for m in leaked), leaked
 
 
@@ -349,7 +349,7 @@ def test_a_glossary_change_makes_exactly_its_blocks_stale_and_translate_applies_
     import json
 
     report = json.loads(polyletter("check", "r2p-2012", "--lang", "es", "--json", cwd=root).stdout)
-    assert not [f for f in report["findings"] if f["check"] in ("glossary", "keep-term")], report
+    assert not [f for f in report["findings"] if f["check_id"] in ("glossary", "keep-term")], report
     assert _status(root, "es")["state"] == "up-to-date"
 
 
@@ -394,7 +394,7 @@ def test_words_apertium_does_not_know_are_reported_per_block(workspace: Workspac
 
     report = json.loads(checked.stdout)
     assert checked.returncode == 1 and report["clean"] is False
-    unknown = {f["block_id"]: f["message"] for f in report["findings"] if f["check"] == "unknown"}
+    unknown = {f["block"]: f["message"] for f in report["findings"] if f["check_id"] == "unknown"}
     assert "diplomats" in unknown["paragraph-2"] and "fostering" in unknown["paragraph-4"], unknown
     # Names are copied on purpose and placeholders are ours: neither is reported.
     assert not any("ZXQ" in m or "Luck" in m for m in unknown.values()), unknown

@@ -141,10 +141,10 @@ def test_check_reports_a_disagreement_and_an_altered_name(spanish: Workspace) ->
         done = polyletter("check", "r2p-2012", "--json", cwd=spanish.root)
         assert done.returncode == 1, done.stderr
         findings = json.loads(done.stdout)["findings"]
-        by_check = {(f["check"], f["block_id"]) for f in findings}
+        by_check = {(f["check_id"], f["block"]) for f in findings}
         assert ("agreement", "address-1") in by_check
         assert ("names", "address-2") in by_check
-        agreement = next(f for f in findings if f["check"] == "agreement")
+        agreement = next(f for f in findings if f["check_id"] == "agreement")
         assert "'del' before 'Naciones Unidas' (f pl) should be 'de las'" in agreement["message"]
         table = polyletter("check", "r2p-2012", cwd=spanish.root)
         assert table.returncode == 1 and "agreement" in table.stdout and "names" in table.stdout

@@ -10,7 +10,7 @@ commands, so ``polyletter --help`` starts fast.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +20,9 @@ from polyletter.errors import PolyletterError
 from polyletter.wording import count
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
+    from polyletter.qa.checks import QAFinding
     from polyletter.store.workspace import Workspace
 
 app = typer.Typer(
@@ -194,31 +197,82 @@ def check(
     letter: Annotated[str, typer.Argument(help="Letter name.")],
     lang: Annotated[str | None, typer.Option("--lang", help="Languages to check, comma-separated.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Show the safe repairs the checks offer for machine text (dry).")
+    ] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="With --fix: write the repairs (origin qa-fix) and commit them.")
+    ] = False,
 ) -> None:
-    """QA before sending: glossary terms, keep-terms, people's and signatories' names, articles that
-    do not agree with a glossary term, terms left in English word order, formulas left in the source
-    language, lost formatting, numbers, untranslated text and unknown words, placeholder debris,
-    length ratios, entries waiting for review. Exit 1 when anything is found.
+    """QA before sending, per language and block: glossary terms and forbidden forms (avoid), kept
+    terms, names, article agreement, English word order, formulas left in the source language, lost
+    formatting, URLs and e-mail addresses, numbers and their format in the target language, doubled
+    words, repetition loops, misplaced capitals, end punctuation, unpaired quotes and brackets, French
+    spacing, inconsistent translations of one sentence, untranslated text and unknown words,
+    placeholder debris, length ratios, entries waiting for review. `#, ignore-<check>` on a PO entry
+    silences a check for it (counted as silenced). Exit 1 when anything is found that is not silenced.
 
-    Python: polyletter.commands.check.check_letter
+    Python: polyletter.commands.check.check_letter, polyletter.commands.check.fix_letter
     """
-    from polyletter.commands.check import check_letter
+    from polyletter.commands.check import check_letter, fix_letter
 
+    if apply and not fix:
+        raise typer.BadParameter("--apply goes with --fix", param_hint="--apply")
     with _in_workspace() as ws:
-        report = check_letter(ws, letter, _split_langs(lang))
+        if fix:
+            fixed = fix_letter(ws, letter, _split_langs(lang), apply=apply)
+            report = fixed.report
+            assert report is not None
+            if json_output:
+                _print_json(fixed.to_dict(ws.root))
+                raise typer.Exit(0 if report.clean else 1)
+        else:
+            report = check_letter(ws, letter, _split_langs(lang))
     if json_output:
         _print_json(report.to_dict())
-    else:
-        from rich.table import Table
-
-        console = _console()
-        if report.findings:
-            table = Table("lang", "block", "check", "finding")
-            for finding in report.findings:
-                table.add_row(finding.lang, finding.block_id, finding.check, finding.message)
-            console.print(table)
-        console.print(report.summary())
+        raise typer.Exit(0 if report.clean else 1)
+    console = _console()
+    if report.findings:
+        console.print(_findings_table(report.findings))
+    if fix:
+        verb = "repaired" if apply else "would repair"
+        blocks = ", ".join(f"{code}: {', '.join(found)}" for code, found in fixed.fixed.items())
+        console.print(f"--fix {verb} {count(fixed.blocks, 'block')}" + (f" ({blocks})" if blocks else ""))
+        if fixed.skipped:
+            console.print(
+                f"left for people (a person wrote those blocks): {count(len(fixed.skipped), 'finding')}"
+            )
+        if apply:
+            console.print(f"commit {fixed.commit[:12]}" if fixed.commit else "nothing changed; no commit")
+        elif fixed.blocks:
+            console.print("dry run: nothing written; add --apply to write and commit")
+    console.print(report.summary())
     raise typer.Exit(0 if report.clean else 1)
+
+
+def _findings_table(findings: Sequence[QAFinding]) -> Table:
+    """Findings grouped by language and block (one section each), with each check's name and id."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("lang", "block", "check", "finding")
+    previous: tuple[str, str] | None = None
+    for finding in findings:
+        where = (finding.lang, finding.block_id)
+        if previous is not None and where != previous:
+            table.add_section()
+        first = where != previous
+        label = Text(finding.name)
+        if finding.name != finding.check:
+            label.append(f" ({finding.check})", style="dim")
+        table.add_row(
+            finding.lang if first else "",
+            finding.block_id if first else "",
+            label,
+            Text(finding.message),  # "[ … ] opened and not closed" is text, not markup
+        )
+        previous = where
+    return table
 
 
 @app.command()

@@ -426,7 +426,8 @@ class _Import:
                 result.overridden.append(block.id)
             _check_markdown(block, lines, row, path)
             provenance = stamp({"origin": "review", "by": who, "date": today}, text)
-            entries[block.id] = Entry(block.id, block.text, text, False, provenance)
+            kept = entry.flags if entry is not None else ()  # a silenced check stays silenced
+            entries[block.id] = Entry(block.id, block.text, text, False, provenance, flags=kept)
             result.changed.append(block.id)
         if not result.changed:
             history.refresh_index(ws.root, [ws.po_path(name, lang), ws.md_path(name, lang)])

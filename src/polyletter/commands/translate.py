@@ -303,7 +303,8 @@ def _plan_language(
         if local is not None:
             text, renderer = local
             provenance = stamp({"origin": "locale", "engine": renderer}, text)
-            entries[block.id] = Entry(block.id, block.text, text, False, provenance)
+            flags = previous.flags if previous is not None else ()
+            entries[block.id] = Entry(block.id, block.text, text, False, provenance, flags=flags)
             continue
         lines = []
         for line in block.lines:
@@ -360,8 +361,9 @@ def _new_entry(item: _Pending, text: str, fresh: dict[str, str]) -> Entry:
             "previous-by": previous.provenance.get("by", "unknown"),
             "since": dt.date.today().isoformat(),
         }
-        return Entry(block.id, block.text, text, True, stamp(kept, text), previous.source)
-    return Entry(block.id, block.text, text, False, stamp(fresh, text))
+        return Entry(block.id, block.text, text, True, stamp(kept, text), previous.source, previous.flags)
+    flags = previous.flags if previous is not None else ()  # a check the translator silenced stays so
+    return Entry(block.id, block.text, text, False, stamp(fresh, text), flags=flags)
 
 
 def _sentences(item: _Pending) -> list[str]:

@@ -72,14 +72,18 @@ def resolve_glossary_paths(root: Path, patterns: Sequence[str]) -> list[Path]:
     return found
 
 
-def load_glossary(paths: Sequence[Path], *, source_lang: str | None = None) -> Glossary:
+def load_glossary(
+    paths: Sequence[Path], *, source_lang: str | None = None, root: Path | None = None
+) -> Glossary:
     """Load, validate and merge glossary files; raise the first problem found.
 
     Entries that repeat a term with the same translations (for example the
     shipped file and a partner's copy) are merged; entries that disagree are a
-    ``GlossaryConflictError`` naming both places.
+    ``GlossaryConflictError`` naming both places. With ``root`` (the workspace),
+    each term's origin names its file relative to it (``glossary/rtop.yaml:12``):
+    what ``check`` prints and ``--json`` gives, the same on every clone.
     """
-    glossary, problems = _load(paths, source_lang)
+    glossary, problems = _load(paths, source_lang, root)
     if problems:
         first = problems[0]
         if len(problems) > 1 and isinstance(first, GlossaryError):
@@ -101,7 +105,19 @@ def check_glossary(paths: Sequence[Path], *, source_lang: str | None = None) -> 
 # --------------------------------------------------------------------------
 
 
-def _load(paths: Sequence[Path], source_lang: str | None) -> tuple[Glossary, Problems]:
+def _shown(path: Path, root: Path | None) -> str:
+    """``path`` as origins name it: relative to the workspace when inside it, else as given."""
+    if root is not None:
+        try:
+            return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _load(
+    paths: Sequence[Path], source_lang: str | None, root: Path | None = None
+) -> tuple[Glossary, Problems]:
     problems: Problems = []
     entries: list[Term] = []
     languages: dict[str, Path] = {}
@@ -111,7 +127,7 @@ def _load(paths: Sequence[Path], source_lang: str | None) -> tuple[Glossary, Pro
         except PolyletterError as err:
             problems.append(err)
             continue
-        lang, terms = parse_glossary_text(text, Path(path), problems)
+        lang, terms = parse_glossary_text(text, Path(path), problems, shown=_shown(Path(path), root))
         if lang is not None:
             languages.setdefault(lang, Path(path))
         entries.extend(terms)
@@ -136,8 +152,13 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML was built with it (about 20x faster), else the pure-Python one."""
 
 
-def parse_glossary_text(text: str, path: Path, problems: Problems) -> tuple[str | None, list[Term]]:
-    """The terms of one glossary file (and its ``source_lang`` if set); problems are appended."""
+def parse_glossary_text(
+    text: str, path: Path, problems: Problems, *, shown: str | None = None
+) -> tuple[str | None, list[Term]]:
+    """The terms of one glossary file (and its ``source_lang`` if set); problems are appended.
+
+    ``shown`` is how the terms' origins name the file (default: ``path`` itself).
+    """
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -229,7 +250,7 @@ def parse_glossary_text(text: str, path: Path, problems: Problems) -> tuple[str 
         )
         term = build_term(
             raw,
-            origin=Origin(str(path), line),
+            origin=Origin(shown or str(path), line),
             language=lang,
             problems=problems,
             line_of=lambda key, kl=key_lines, ln=line: kl.get(key, ln),
@@ -348,7 +369,8 @@ def build_term(
             if lang in targets:
                 fail(f"{lang} is given twice{label}", line=lang_line_of(code))
                 continue
-            targets[lang] = TargetForms(forms[0], tuple(f for f in forms[1:] if f != forms[0]), stated)
+            avoid = _avoid(value, what, fail, lang_line_of(code)) if isinstance(value, Mapping) else ()
+            targets[lang] = TargetForms(forms[0], tuple(f for f in forms[1:] if f != forms[0]), stated, avoid)
     elif "targets" in raw and raw_targets is None:
         fail(f"empty targets{label}", "targets", "Give at least one `lang: form`, or `keep: true`.")
 
@@ -428,7 +450,7 @@ def _text_list(
     return out
 
 
-TARGET_KEYS = ("text", "variants", "gender", "number")
+TARGET_KEYS = ("text", "variants", "gender", "number", "avoid")
 GENDER_VALUES = {"m": "m", "masculine": "m", "f": "f", "feminine": "f"}
 NUMBER_VALUES = {"sg": "sg", "singular": "sg", "pl": "pl", "plural": "pl"}
 
@@ -477,6 +499,20 @@ def _target_mapping(
         if form is not None and form not in forms:
             forms.append(form)
     return forms, tuple(stated)
+
+
+def _avoid(
+    value: Mapping[Any, Any], what: str, fail: Callable[..., None], line: int | None
+) -> tuple[str, ...]:
+    """``avoid: [Estados de Miembro]``: forms QA reports; one that is also an accepted form is refused."""
+    forms = _text_list(value.get("avoid"), f"avoid of {what}", None, fail, line=line)
+    accepted = {form_key(str(value.get("text", "")))} | {
+        form_key(str(v.get("text", "") if isinstance(v, Mapping) else v)) for v in value.get("variants") or []
+    }
+    for form in forms:
+        if form_key(form) in accepted:
+            fail(f"{what} both accepts and avoids {form!r}", hint="Drop it from one of the two.", line=line)
+    return tuple(forms)
 
 
 def _grammar(raw: Mapping[Any, Any], what: str, fail: Callable[..., None], line: int | None) -> Grammar:
@@ -592,7 +628,8 @@ def _merge(a: Term, b: Term) -> Term:
             old = targets[lang]
             extra = tuple(dict.fromkeys(v for v in (*old.variants, *forms.variants) if v != old.preferred))
             stated = (*old.stated, *(s for s in forms.stated if s[0] not in dict(old.stated)))
-            targets[lang] = TargetForms(old.preferred, extra, stated)
+            avoid = tuple(dict.fromkeys((*old.avoid, *forms.avoid)))
+            targets[lang] = TargetForms(old.preferred, extra, stated, avoid)
         else:
             targets[lang] = forms
     return replace(a, variants=variants, targets=targets, note=a.note or b.note, source=a.source or b.source)

@@ -50,6 +50,10 @@ class TargetForms:
     preferred: str
     variants: tuple[str, ...] = ()
     stated: tuple[tuple[str, Grammar], ...] = ()
+    avoid: tuple[str, ...] = ()
+    """Forms the coalition rules out (``avoid: [Estados de Miembro]``): ``check`` reports them.
+
+    QA only: they change no translation, so they take no part in the content hash."""
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ def workspace_glossary(ws: Workspace) -> Glossary | None:
     glossary that does not validate.
     """
     paths = glossary_paths(ws)
-    return load_glossary(paths) if paths else None
+    return load_glossary(paths, root=ws.root) if paths else None
 
 
 def letter_glossary(ws: Workspace, master: Letter, letter: str) -> Glossary | None:

@@ -58,8 +58,8 @@ def term_fields(term: Term) -> dict[str, Any]:
 
 
 def _target_fields(forms: TargetForms) -> Any:
-    """A target as curators write it: a form, a list of forms, or a mapping when grammar is stated."""
-    if not forms.stated:
+    """A target as curators write it: a form, a list of forms, or a mapping (grammar stated, avoid)."""
+    if not forms.stated and not forms.avoid:
         return forms.preferred if not forms.variants else [forms.preferred, *forms.variants]
     stated = dict(forms.stated)
 
@@ -73,6 +73,8 @@ def _target_fields(forms: TargetForms) -> Any:
     if forms.variants:
         out["variants"] = [one(v) for v in forms.variants]
     out.update(_grammar_fields(stated.get(forms.preferred)))
+    if forms.avoid:
+        out["avoid"] = list(forms.avoid)
     return out
 
 

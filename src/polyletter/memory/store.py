@@ -249,18 +249,24 @@ class TranslationMemory:
 
     # ------------------------------------------------------------------ lookups
 
-    def exact(self, source_lang: str, target_lang: str, texts: Iterable[str]) -> dict[str, Unit]:
-        """A person's translation of each text that has one: the newest among equals."""
+    def exact(
+        self, source_lang: str, target_lang: str, texts: Iterable[str], *, other_than: str | None = None
+    ) -> dict[str, Unit]:
+        """A person's translation of each text that has one: the newest among equals.
+
+        ``other_than`` leaves out one letter's own units (QA's "translated otherwise elsewhere").
+        """
         conn = self._conn()
         pair = f"{source_lang}>{target_lang}"
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
         found: dict[str, Unit] = {}
+        skip = "AND letter != ? " if other_than is not None else ""
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM units WHERE pair=? AND rank=? AND source IN "
+                f"SELECT {_COLUMNS} FROM units WHERE pair=? AND rank=? {skip}AND source IN "
                 f"({','.join('?' * len(chunk))}) ORDER BY time DESC, rowid DESC",
-                (pair, HUMAN, *chunk),
+                (pair, HUMAN, *([other_than] if other_than is not None else []), *chunk),
             )
             for row in rows:
                 unit = _unit(row)

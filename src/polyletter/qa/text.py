@@ -1,0 +1,270 @@
+"""Checks on the words of a translation: left in the source language, doubled, looping, oddly cased.
+
+``identical``, ``formula``, ``untranslated``, ``length`` and ``placeholder``
+are the checks polyletter always had; ``doubled``, ``repetition`` and
+``capitals`` catch what NMT engines are known to produce ("de de", "salad
+salad salad", "eStados"). Each of those is judged against the source: what
+the master itself does (a name repeated, a brand's capitals) is never a
+finding.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from polyletter.document.inline import plain_text
+from polyletter.document.letter import TRANSLATABLE, BlockKind
+from polyletter.document.segment import split_sentences
+from polyletter.glossary import find_terms
+from polyletter.glossary.protection import LEFTOVER_BRACKET
+from polyletter.mt.engines import placeholder_patterns
+from polyletter.qa.base import Check, Context, Issue, clip
+
+_LENGTH_BANDS = {"zh": (0.15, 1.2), "ja": (0.2, 1.4), "ko": (0.2, 1.4)}
+_DEFAULT_BAND = (0.5, 2.0)
+_MIN_LENGTH_FOR_RATIO = 40
+
+
+@functools.cache
+def leaked_placeholder() -> re.Pattern[str]:
+    """Any placeholder an engine was given, in whatever shape it may come back.
+
+    The shapes come from their owners: the engine registry (each engine's own
+    placeholders) and the glossary's bracket markers.
+    """
+    shapes = [LEFTOVER_BRACKET, *placeholder_patterns()]
+    return re.compile("|".join(pattern.pattern for pattern in shapes))
+
+
+def plain(text: str) -> str:
+    """A block's text as a reader sees it: Markdown markup gone, lines kept."""
+    return "\n".join(plain_text(line) for line in text.split("\n"))
+
+
+class Placeholder(Check):
+    check_id = "placeholder"
+    name = "Leftover placeholder"
+    description = "A placeholder the engine was given came back as debris instead of the protected text."
+    rendered_too = True
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        for leaked in leaked_placeholder().findall(ctx.translation):
+            if leaked not in ctx.source:  # a master may quote such a token; only debris is reported
+                yield Issue(f"leftover placeholder {leaked!r}")
+
+
+class Identical(Check):
+    check_id = "identical"
+    name = "Same as source"
+    description = "A block a reader expects in the target language is the source text itself."
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        translation = ctx.translation
+        same = translation.strip() == ctx.source.strip() and re.search(r"[^\W\d_]{3}", translation)
+        if ctx.block.kind in TRANSLATABLE and same and ctx.source_lang != ctx.target_lang:
+            yield Issue(f"the translation is the {ctx.source_lang} text itself: {clip(translation)!r}")
+
+
+class Formula(Check):
+    check_id = "formula"
+    name = "Source-language formula"
+    description = "A salutation or closing is still the source language's formula."
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        if ctx.block.kind not in (BlockKind.SALUTATION, BlockKind.CLOSING):
+            return
+        kind = ctx.block.kind.value
+        left = ctx.lexicon.match(ctx.translation, ctx.source_lang, kind)
+        if left is not None and ctx.lexicon.match(ctx.translation, ctx.target_lang, kind) is None:
+            yield Issue(f"the {kind} is still the {ctx.source_lang} formula {clip(ctx.translation)!r}")
+
+
+class Untranslated(Check):
+    check_id = "untranslated"
+    name = "Untranslated sentence"
+    description = "A sentence of three words or more came through in the source language."
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        """Words of kept terms and names ("Palais des Nations") are meant to come through and do not count."""
+        glossary, lang = ctx.glossary, ctx.source_lang
+        for line in ctx.source.split("\n"):
+            for sentence in split_sentences(line, lang):
+                text, pieces, pos = sentence.text, [], 0
+                for m in find_terms(glossary, text, lang) if glossary is not None else []:
+                    if m.term.keep:
+                        pieces += [text[pos : m.start], " "]
+                        pos = m.end
+                words = re.findall(r"\w+", "".join([*pieces, text[pos:]]))
+                if len(words) >= 3 and sentence.text in ctx.translation:
+                    yield Issue(f"left in {lang}: {clip(sentence.text)!r}")
+
+
+class Length(Check):
+    check_id = "length"
+    name = "Suspicious length"
+    description = "The translation is much shorter or longer than the source (a dropped or invented passage)."
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        if len(ctx.source) < _MIN_LENGTH_FOR_RATIO:
+            return
+        ratio = len(ctx.translation) / len(ctx.source)
+        low, high = _LENGTH_BANDS.get(ctx.target_lang.split("_")[0], _DEFAULT_BAND)
+        if not low <= ratio <= high:
+            yield Issue(f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
+
+
+_DOUBLED = re.compile(r"(?<![\w-])([^\W\d_]+)([ \t\u00a0]+)(\1)(?![\w-])", re.IGNORECASE)
+_LEGITIMATE_DOUBLES = {
+    "fr": {"nous", "vous"},  # "Nous nous félicitons", "vous vous engagez": pronoun and reflexive
+    "de": {"die", "der", "das", "sie"},  # article then relative pronoun: "die, die" often lacks the comma
+    "en": {"that", "had"},
+    "nl": {"die", "dat"},
+}
+
+
+class Doubled(Check):
+    check_id = "doubled"
+    name = "Doubled word"
+    description = 'The same word twice in a row ("de de"), where the language does not double it.'
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        """Letters only (numbers such as "1 1" are the numbers check's business); a loop of three is
+        ``repetition``'s; a pair the source itself has (a place called "Bora Bora") is kept."""
+        translation = ctx.translation
+        allowed = _LEGITIMATE_DOUBLES.get(ctx.target_lang.split("-")[0], set())
+        in_source = {m.group(1).casefold() for m in _DOUBLED.finditer(ctx.source)}
+        fixed, found = translation, []
+        for m in _DOUBLED.finditer(translation):
+            word = m.group(1).casefold()
+            if word in allowed or word in in_source or _third(translation, m):
+                continue
+            found.append(m.group(0))
+            fixed = fixed.replace(m.group(0), m.group(1), 1)
+        for pair in found:
+            yield Issue(f"doubled word {pair!r}", fix=fixed)
+
+
+def _third(text: str, m: re.Match[str]) -> bool:
+    """Whether the doubled word goes on (or started earlier): a loop, not a double."""
+    word = m.group(1).casefold()
+    after = re.match(r"[ \t\u00a0]+([^\W\d_]+)", text[m.end() :])
+    before = re.search(r"([^\W\d_]+)[ \t\u00a0]+$", text[: m.start()])
+    return any(x is not None and x.group(1).casefold() == word for x in (after, before))
+
+
+_WORD = re.compile(r"\w+")
+
+
+class Repetition(Check):
+    check_id = "repetition"
+    name = "Repetition loop"
+    description = 'A word or a phrase of up to four words three times or more in a row ("salad salad salad").'
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        """The loop NMT decoders fall into; the source's own repetitions ("very, very, very" -> "muy, muy,
+        muy") are kept: as many loops as the source has are taken to be its."""
+        own = _loops(ctx.source)
+        literal = {phrase for phrase, _, _ in own}
+        loops = _loops(ctx.translation)
+        unexplained = [(phrase, ctx.translation[a:b]) for phrase, a, b in loops if phrase not in literal]
+        tolerated = len(own) - (len(loops) - len(unexplained))  # the source's loops, in other words
+        found = unexplained[max(0, tolerated) :]
+        fixed = ctx.translation
+        if not found:
+            return
+        for phrase, span in found:
+            once = _one_of(span, phrase)
+            fixed = fixed.replace(span, once, 1)
+        for phrase, span in found:
+            times = len(_WORD.findall(span)) // len(phrase.split())
+            yield Issue(f"{phrase!r} repeated {times} times in a row: {clip(span)!r}", fix=fixed)
+
+
+def _loops(text: str) -> list[tuple[str, int, int]]:
+    """(phrase, start, end) of each run of a 1-4 word phrase repeated three times or more."""
+    tokens = [(m.group(0).casefold(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = [t for t, _, _ in tokens]
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(words):
+        for n in (1, 2, 3, 4):
+            unit = words[i : i + n]
+            if len(unit) < n or not any(w.isalpha() for w in unit):
+                continue
+            times = 1
+            while words[i + times * n : i + (times + 1) * n] == unit:
+                times += 1
+            if times >= 3:
+                last = i + times * n - 1
+                out.append((" ".join(unit), tokens[i][1], tokens[last][2]))
+                i = last
+                break
+        i += 1
+    return out
+
+
+def _one_of(span: str, phrase: str) -> str:
+    """The first occurrence of ``phrase`` in ``span`` as written (its case and inner punctuation)."""
+    n = len(phrase.split())
+    words = list(_WORD.finditer(span))
+    return span[: words[n - 1].end()]
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NEXT_WORDS = re.compile(r"(?<![\w-])([^\W\d_]+)(?=([ -])([^\W\d_]+))")
+"""Each word and the one after it (overlapping: "el ban Ki" gives "el ban" and "ban Ki")."""
+
+
+class Capitals(Check):
+    check_id = "capitals"
+    name = "Misplaced capitals"
+    description = 'A capital inside a word ("eStados") or a name that lost its capital ("ban Ki-moon").'
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        """Acronyms and brands are not findings when the source or the glossary writes them so
+        (RtoP, R2P, iPhone): only a casing the engine invented is."""
+        source, translation = plain(ctx.source), plain(ctx.translation)
+        known = set(_LETTERS.findall(source)) | _glossary_words(ctx)
+        for word in dict.fromkeys(_LETTERS.findall(translation)):
+            if word not in known and _miscased(word):
+                yield Issue(f"misplaced capital in {word!r}")
+        for m in _NEXT_WORDS.finditer(translation):
+            first, sep, second = m.groups()
+            if not (first[0].islower() and second[0].isupper()):
+                continue
+            capitalised = first[0].upper() + first[1:]
+            if f"{capitalised}{sep}{second}" in source and f"{first}{sep}{second}" not in source:
+                yield Issue(f"{first}{sep}{second}: the source writes {capitalised!r} with a capital")
+
+
+def _miscased(word: str) -> bool:
+    """ "eStados", "iPhone" (lower then upper), "EStados" (two capitals then lower case), "MeDiterráneo".
+
+    Judged on the word's case shape, so Cyrillic and Greek are judged like Latin;
+    all-capital acronyms (UNHCR) and one lower-case letter among capitals
+    (ONGs, PhD) are not findings.
+    """
+    if len(word) < 3 or word.isupper() or word.islower() or word.istitle():
+        return False
+    shape = "".join("U" if c.isupper() else "l" for c in word)
+    if shape[0] == "l":
+        return True
+    return bool(re.match(r"UUl{3,}$", shape) or re.match(r"Ul{2,}U", shape))
+
+
+def _glossary_words(ctx: Context) -> set[str]:
+    """Every word of every form the glossary gives in the target language (its acronyms included)."""
+    glossary = ctx.glossary
+    if glossary is None:
+        return set()
+
+    def build() -> set[str]:
+        words: set[str] = set()
+        for term in glossary.terms:
+            for form in (*term.forms, *term.forms_in(ctx.target_lang)):
+                words.update(_LETTERS.findall(form))
+        return words
+
+    return glossary.derived(("qa-capitals", ctx.target_lang), build)
