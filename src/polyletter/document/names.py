@@ -98,6 +98,11 @@ def _is_initial(word: str) -> bool:
     return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
+_WINDOW = 512
+"""How far past a cue a name is looked for: enough for ``_MAX_WORDS`` words and the one after
+them; bounded, so a long paragraph with many cues is read once, not once per cue."""
+
+
 def name_after(text: str, start: int) -> str | None:
     """The name that begins at ``text[start]``, if the words there make one (else None).
 
@@ -105,9 +110,13 @@ def name_after(text: str, start: int) -> str | None:
     first word that is not a capitalised word, an initial or a particle
     inside the name; it never ends on a particle or an initial.
     """
-    line = text[start:].split("\n", 1)[0]
+    stop = text.find("\n", start, start + _WINDOW)
+    line = text[start : stop if stop >= 0 else start + _WINDOW]
+    pieces = re.split(r"[ \t\u00a0]", line)
+    if stop < 0 and start + _WINDOW < len(text) and len(pieces) <= _MAX_WORDS + 1:
+        pieces = re.split(r"[ \t\u00a0]", text[start:].split("\n", 1)[0])  # words too long for the window
     words: list[str] = []
-    for raw in re.split(r"[ \t\u00a0]", line):
+    for raw in pieces:
         word = re.sub(r"(?:['\u2019]s)?[,;:)\].!?\u2026]*$", "", raw)
         if _is_initial(raw):
             word = raw  # "C." is an initial, not a word and a full stop
