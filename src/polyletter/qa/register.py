@@ -1,0 +1,916 @@
+"""Register: a formal letter must address its reader formally.
+
+A letter to the Secretary-General addresses him as *usted* in Spanish, *vous*
+in French, *o senhor* / *Vossa Excelência* in Portuguese. Engines often get
+this wrong -- Apertium's Spanish of the sample letter says "confiamos en que
+obrarás", "Te instáis", "vuestro liderazgo": the familiar *tú* and *vosotros*,
+the most embarrassing fault a partner could find in the letter. This check
+flags every informal second-person form when the workspace's register is
+``formal`` (the default) and does nothing when it is ``informal``.
+
+What is flagged, and how precisely:
+
+* **Closed classes** (pronouns, clitics, possessives) are found by their
+  form, with the contexts that make a form something else: Spanish "te"
+  after an article is the misspelt noun *té*; French "tu" after *a* / *est*
+  is the participle of *taire*, and "ton" after a determiner or before
+  punctuation is the noun (*le ton de la lettre*); "Vuestra Excelencia",
+  "Vossa Excelência" are the formal address itself.
+* **Verbs** (obrarás, finalizas, instáis, haced, pedirte, tu pourras) are
+  only reliable with a morphological analyser: "-as" and "-es" are as often
+  plural nouns and adjectives (*reactivas*, *niveles*, *mesures*) as second
+  persons, and "-ad" / "-ed" / "-id" are mostly nouns (*ciudad*, *red*,
+  *Madrid*). When Apertium's analyser for the language is installed
+  (``lt-proc`` on the ``automorf.bin`` of an installed pair), a word is
+  flagged when *every* analysis of it is a second person (Spanish singular
+  or plural, French singular: *vous* is formal): "continúa" (also usted's
+  3rd person), "para" (also a preposition) and "sed" (also the noun) are
+  not. Without the analyser, only forms no other word has are flagged: a
+  closed list of common second persons (eres, puedes, tienes...), the
+  endings "-áis" / "-éis" / "-ís" / "-rás" with their nouns excepted (país,
+  atrás), infinitive + te/os of the verbs letters use (pedirte,
+  agradeceros), and "-ad" / "-ed" / "-id" only at the start of a clause,
+  outside the noun suffixes "-dad" / "-tad". A word after the subject
+  "tú" / "tu" (or before "-tu") is its verb in both modes.
+* Words that the source text has too (a name, an untranslated word) and
+  acronyms in running text ("TU Delft") are not flagged.
+
+**Fixes** (``Issue.fix``) only where nothing else in the sentence has to
+change: possessives (vuestro -> su, tu/tus -> su/sus, tuyo -> suyo; French
+ton/ta/tes -> votre/vos, le tien -> le vôtre; Portuguese teu/vosso -> seu)
+and pronouns after a preposition (contigo -> con usted, para ti -> para
+usted, con vosotros -> con ustedes; avec toi -> avec vous), keeping a
+capital. Subjects, clitics (te, os, t') and verbs are flagged only: the verb
+must agree, and Spanish "te" becomes "le", "lo" or "la" depending on the
+verb. Every fixable issue of a block carries the same fix, the block with all
+of them repaired, so applying any one of them gives the same text.
+
+**The analyser is run once per language version, not once per block.** The
+check API is per block, so analyses live in a process-wide cache keyed by
+(analyser, text). The first block of a version analyses every translation of
+the version (``ctx.letter.entries``) in one ``lt-proc -z`` process (texts
+separated by NUL, answers likewise), and the other blocks find theirs in the
+cache. :func:`prepare` starts that process in the background without waiting
+for it, so a caller that knows the versions up front (``check``) can overlap
+the ~70 ms the analyser takes to load its dictionary with its own work, and,
+given the workspace's cache folder, keeps the analyses on disk so that a
+letter checked again costs no process at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from polyletter.qa.base import Check, Context, Issue
+
+FORMAL = "formal"
+ANALYSER_TIMEOUT = 60.0
+"""Seconds for one analyser batch; a letter takes well under a second, so this only catches a hang."""
+CACHE_LIMIT = 20_000
+"""Texts kept analysed per process; past it the cache starts afresh (a workspace's letters fit)."""
+
+# ---------------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = "'’"
+_CLAUSE_PUNCTUATION = set(".!?¡¿;:,()—–\n")
+_ANALYSER_SPECIALS = str.maketrans(dict.fromkeys("^$[]{}<>@*#/\\\0", " "))
+"""Characters lt-proc reads as stream syntax: blanked out (offsets stay put; no word has them)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a translation and where it is."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+class Words:
+    """A translation's words, with the neighbourhood the rules look at."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        self.has_lowercase = any(t.text.islower() for t in self.tokens)
+
+    def gap_before(self, i: int) -> str:
+        start = self.tokens[i - 1].end if i > 0 else 0
+        return self.text[start : self.tokens[i].start]
+
+    def prev(self, i: int) -> Token | None:
+        """The word right before token ``i`` with only spaces between (not across punctuation)."""
+        if i == 0 or self.gap_before(i).strip():
+            return None
+        return self.tokens[i - 1]
+
+    def next(self, i: int) -> Token | None:
+        """The word right after token ``i`` with only spaces between."""
+        if i + 1 >= len(self.tokens) or self.gap_before(i + 1).strip():
+            return None
+        return self.tokens[i + 1]
+
+    def elided(self, i: int) -> bool:
+        """Whether token ``i`` is elided (French "t'"): an apostrophe right after it."""
+        end = self.tokens[i].end
+        return end < len(self.text) and self.text[end] in _APOSTROPHES
+
+    def clause_start(self, i: int) -> bool:
+        """Whether token ``i`` opens a sentence or clause (where an imperative stands)."""
+        return i == 0 or bool(set(self.gap_before(i)) & _CLAUSE_PUNCTUATION)
+
+    def acronym(self, i: int) -> bool:
+        """An all-capital word in running text ("TU Delft", "OS"): not a pronoun."""
+        word = self.tokens[i].text
+        return len(word) > 1 and word.isupper() and self.has_lowercase
+
+    def proper_noun(self, i: int) -> bool:
+        """A capitalised word inside a clause: a name ("Eres", "Red de ..."), not a verb."""
+        return self.tokens[i].text[0].isupper() and not self.clause_start(i)
+
+
+def matching_case(replacement: str, original: str) -> str:
+    """``replacement`` with ``original``'s capitalisation ("Vuestro" -> "Su", "TU" -> "SU")."""
+    if len(original) > 1 and original.isupper():
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+# ---------------------------------------------------------------------------------------------------
+# The analyser: Apertium's morphological analyser, batched and cached per process
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One analysed word (or multiword) of a text: its span and every analysis lt-proc gave it."""
+
+    start: int
+    end: int
+    surface: str
+    readings: tuple[str, ...]
+    """Empty for a word the analyser does not know."""
+
+
+Analysis = tuple[Unit, ...]
+
+_lock = threading.Lock()
+_analysers: dict[str, Path | None] = {}
+_cache: dict[tuple[Path, str], Analysis | None] = {}
+_pending: dict[tuple[Path, str], threading.Thread] = {}
+_AUTOMORF = re.compile(r"(/[^\s'\"|;<>]+?\.automorf\.bin)")
+
+
+def find_analyser(lang: str) -> Path | None:
+    """The ``automorf.bin`` that analyses ``lang``, from the installed pairs' modes; None without one.
+
+    The analyser is the first program of a pair's mode whose source is ``lang``
+    (``spa-eng.mode`` starts with ``lt-proc .../spa-eng.automorf.bin``). Pairs
+    named with the ISO 639-3 code (``spa-eng``, the maintained ones) are
+    preferred over older ones (``es-fr``). Looked up once per process.
+    """
+    with _lock:
+        if lang in _analysers:
+            return _analysers[lang]
+    found: Path | None = None
+    if shutil.which("lt-proc") is not None:
+        from polyletter.mt.engines.apertium import default_datadirs, discover_modes, iso3
+
+        modes = [mode for (source, _), mode in discover_modes(default_datadirs()).items() if source == lang]
+        modes.sort(key=lambda mode: (not mode.name.startswith(iso3(lang)), mode.name))
+        for mode in modes:
+            try:
+                pipeline = mode.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            match = _AUTOMORF.search(pipeline)
+            if match and Path(match.group(1)).is_file():
+                found = Path(match.group(1))
+                break
+    with _lock:
+        _analysers[lang] = found
+    return found
+
+
+def _run_analyser(analyser: Path, texts: Sequence[str]) -> list[Analysis | None]:
+    """Every text through one ``lt-proc -z`` process; None for each when the analyser fails.
+
+    ``-z`` flushes the output at every NUL, so texts joined with NULs come back
+    as as many answers, in order. Each text ends with a space: lt-proc drops
+    the last character before a NUL.
+    """
+    stream = "".join(text.translate(_ANALYSER_SPECIALS) + " \0" for text in texts)
+    try:
+        done = subprocess.run(
+            ["lt-proc", "-z", str(analyser)],
+            input=stream,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=ANALYSER_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return [None] * len(texts)
+    answers = done.stdout.split("\0")
+    if done.returncode != 0 or len(answers) < len(texts):
+        return [None] * len(texts)
+    return [_units(text, answer) for text, answer in zip(texts, answers, strict=False)]
+
+
+_UNIT = re.compile(r"\^([^$]*)\$")
+
+
+def _units(text: str, answer: str) -> Analysis:
+    """lt-proc's ``^surface/reading/...$`` units, placed in ``text`` (they come in text order)."""
+    units: list[Unit] = []
+    cursor = 0
+    for match in _UNIT.finditer(answer):
+        surface, *readings = match.group(1).split("/")
+        start = text.find(surface, cursor)
+        if not surface or start < 0:
+            continue
+        cursor = start + len(surface)
+        known = tuple(r for r in readings if not r.startswith("*"))
+        units.append(Unit(start, cursor, surface, known))
+    return tuple(units)
+
+
+def _analyse_in_background(
+    analyser: Path, texts: list[str], cache_dir: Path | None = None
+) -> threading.Thread:
+    def work() -> None:
+        results: list[Analysis | None] = [None] * len(texts)
+        try:
+            results = _run_analyser(analyser, texts)
+        finally:
+            _store(analyser, texts, results)
+        if cache_dir is not None:
+            _save_disk(analyser, cache_dir, texts, results)
+
+    thread = threading.Thread(target=work, name="register-analyser", daemon=True)
+    with _lock:
+        for text in texts:
+            _pending[(analyser, text)] = thread
+    thread.start()
+    return thread
+
+
+def _store(analyser: Path, texts: list[str], results: list[Analysis | None]) -> None:
+    with _lock:
+        if len(_cache) > CACHE_LIMIT:
+            _cache.clear()
+        for text, result in zip(texts, results, strict=True):
+            _cache[(analyser, text)] = result
+            _pending.pop((analyser, text), None)
+
+
+def prepare(lang: str, texts: Iterable[str], cache_dir: Path | None = None) -> None:
+    """Start analysing ``texts`` (one language version's translations) without waiting.
+
+    For a caller that knows every version it will check before it checks
+    them: one call per version, and the analyser loads while the caller goes
+    on. :meth:`Register.check` does the same on its own at a version's first
+    block, so this is an optimisation, never a requirement. A no-op for a
+    language without an installed analyser.
+
+    With ``cache_dir`` (the workspace's ``.polyletter/cache``), analyses are
+    also kept on disk, keyed by the analyser file (path, size, mtime) and
+    the text's digest: lt-proc spends ~70 ms loading its dictionary, as long
+    as the rest of ``check`` on a letter, and a letter checked again unchanged
+    then costs no process at all.
+    """
+    analyser = find_analyser(_base(lang))
+    if analyser is None:
+        return
+    wanted = [t for t in dict.fromkeys(texts) if t.strip()]
+    if cache_dir is not None:
+        stored = _load_disk(analyser, cache_dir)
+        with _lock:
+            for text in wanted:
+                units = stored.get(_digest(text))
+                if units is not None and (analyser, text) not in _cache:
+                    _cache[(analyser, text)] = units
+    with _lock:
+        todo = [t for t in wanted if (analyser, t) not in _cache and (analyser, t) not in _pending]
+    if todo:
+        _analyse_in_background(analyser, todo, cache_dir)
+
+
+DISK_LIMIT = 5_000
+"""Texts kept in a workspace's analysis cache file; the oldest go first."""
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _disk_path(analyser: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"register-{analyser.stem}.json"
+
+
+def _identity(analyser: Path) -> str:
+    """What the analyses depend on: the analyser file, as it is now."""
+    try:
+        stat = analyser.stat()
+    except OSError:
+        return ""
+    return f"{analyser}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _load_disk(analyser: Path, cache_dir: Path) -> dict[str, Analysis]:
+    """The stored analyses by text digest; empty when missing, unreadable or from another analyser."""
+    try:
+        data = json.loads(_disk_path(analyser, cache_dir).read_text(encoding="utf-8"))
+        if data.get("analyser") != _identity(analyser):
+            return {}
+        return {
+            key: tuple(Unit(start, end, surface, tuple(readings)) for start, end, surface, readings in units)
+            for key, units in data["texts"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _save_disk(analyser: Path, cache_dir: Path, texts: list[str], results: list[Analysis | None]) -> None:
+    """Add new analyses to the cache file (written whole, then renamed: a reader sees old or new)."""
+    new = {_digest(t): r for t, r in zip(texts, results, strict=True) if r is not None}
+    if not new:
+        return
+    path = _disk_path(analyser, cache_dir)
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        texts_ = old["texts"] if old.get("analyser") == _identity(analyser) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        texts_ = {}
+    for key, units in new.items():
+        texts_.pop(key, None)
+        texts_[key] = [[u.start, u.end, u.surface, list(u.readings)] for u in units]
+    kept = dict(list(texts_.items())[-DISK_LIMIT:])
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(
+            json.dumps({"analyser": _identity(analyser), "texts": kept}, ensure_ascii=False), encoding="utf-8"
+        )
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a cache: the next run analyses again
+
+
+def analysis(lang: str, text: str, batch: Iterable[str] = ()) -> Analysis | None:
+    """lt-proc's analysis of ``text``; None without an analyser (or when it failed).
+
+    A text not analysed yet is analysed with the rest of ``batch`` (the other
+    translations of its version) in one process, so that the version's other
+    blocks find theirs in the cache.
+    """
+    analyser = find_analyser(_base(lang))
+    if analyser is None:
+        return None
+    key = (analyser, text)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        thread = _pending.get(key)
+        if thread is None:
+            todo = [t for t in dict.fromkeys([text, *batch]) if t.strip()]
+            todo = [t for t in todo if (analyser, t) not in _cache and (analyser, t) not in _pending]
+    if thread is None:
+        thread = _analyse_in_background(analyser, todo)
+    thread.join()
+    with _lock:
+        return _cache.get(key)
+
+
+def clear_cache() -> None:
+    """Forget every analysis and every analyser found (tests, or after installing a pair)."""
+    with _lock:
+        _cache.clear()
+        _analysers.clear()
+
+
+def _base(lang: str) -> str:
+    """``es`` for ``es``, ``es-MX`` or ``es_419``."""
+    return re.split(r"[-_]", lang, maxsplit=1)[0].lower()
+
+
+def _tags(component: str) -> list[str]:
+    return re.findall(r"<([^>]+)>", component)
+
+
+def _informal_part(lang: str, component: str) -> bool:
+    """Whether one morpheme of a reading (``obrar<vblex><fti><p2><sg>``) is informal address.
+
+    Spanish second persons are all informal (usted is a 3rd person); French
+    second plurals are *vous*, which is formal.
+    """
+    tags = _tags(component)
+    if "p2" not in tags:
+        return False
+    return lang == "es" or "sg" in tags
+
+
+def _informal_reading(lang: str, reading: str) -> bool:
+    return any(_informal_part(lang, part) for part in reading.split("+"))
+
+
+VERB_TAGS = frozenset({"vblex", "vbser", "vbhaver", "vbmod", "vaux"})
+
+
+def _informal_verb(lang: str, reading: str) -> bool:
+    """A verb reading in the 2nd person, or with a 2nd-person clitic (pedirte): what the analyser judges.
+
+    Pronouns and possessives are the closed lists' business (with the contexts
+    that the analyser does not see: "Vuestra Excelencia", "le ton").
+    """
+    return bool(VERB_TAGS.intersection(_tags(reading.split("+", 1)[0]))) and _informal_reading(lang, reading)
+
+
+def _lemma(reading: str) -> str:
+    return reading.split("<", 1)[0].split("#", 1)[0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One informal form in a block, before it becomes an :class:`Issue`."""
+
+    start: int
+    end: int
+    message: str
+    replacement: str | None = None
+    """The formal form to put in its place, when that is safe."""
+
+
+def _message(word: str, person: str, due: str, fixed: bool, why: str = "") -> str:
+    message = f'informal "{word}" ({person}) in a formal letter: use {due}'
+    if not fixed:
+        message += f"; not fixed automatically{f' ({why})' if why else ''}"
+    return message
+
+
+AGREE = "the verb must agree"
+CLITIC = "which one depends on the verb"
+
+
+@dataclass(frozen=True)
+class Form:
+    """A closed-class informal form and what a formal letter says instead."""
+
+    person: str
+    due: str
+    """What to use instead, as the message words it."""
+    replacement: str | None = None
+    """The formal form, when the rule for its kind says it is safe here."""
+    kind: str = "flag"
+    """When the replacement is safe: ``fixed`` always, ``prepositional`` after a preposition, ``vuestro``
+    (and vosso) when not "Vuestra Excelencia" and clearly before its noun, ``ton`` when not the noun
+    and not after "de", ``tien`` after an article; ``flag``: never (subjects, clitics)."""
+    why: str = AGREE
+
+
+# Spanish ----------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string (the lists below are long)."""
+    return frozenset(text.split())
+
+
+ES_PREPOSITIONS = _words(
+    "a ante bajo con contra de desde durante en entre hacia hasta mediante para por según sin sobre tras "
+    "excepto salvo incluso menos"
+)
+ES_ARTICLES = _words("el la los las lo")
+ES_NOT_A_NOUN = _words(
+    "y e o u ni que de del a al en con por para es son fue será sea como pero sino muy más también "
+    "tampoco ya no"
+)
+"""Words after a possessive that show it is not prenominal ("un amigo vuestro y ..."): no su/sus fix."""
+ES_HONORIFICS = _words(
+    "excelencia excelencias majestad majestades alteza altezas santidad señoría señorías eminencia "
+    "merced ilustrísima reverencia paternidad beatitud magnificencia"
+)
+"""After "Vuestra": the formal address itself (Vuestra Excelencia), not vosotros."""
+
+ES_FORMS: dict[str, Form] = {
+    "tú": Form("tú", '"usted" with the verb in the 3rd person', why=AGREE),
+    "vos": Form("vos", '"usted" with the verb in the 3rd person', why=AGREE),
+    "te": Form("tú", '"le" / "lo" / "la" (usted)', why=CLITIC),
+    "os": Form("vosotros", '"les" / "los" (ustedes), or "le" / "lo" (usted)', why=CLITIC),
+    "ti": Form("tú", '"usted"', "usted", kind="prepositional"),
+    "contigo": Form("tú", '"con usted"', "con usted", kind="fixed"),
+    "vosotros": Form("vosotros", '"ustedes" (or "usted" for one reader)', "ustedes", kind="prepositional"),
+    "vosotras": Form("vosotros", '"ustedes" (or "usted" for one reader)', "ustedes", kind="prepositional"),
+    "tu": Form("tú", '"su" (usted)', "su", kind="fixed"),
+    "tus": Form("tú", '"sus" (usted)', "sus", kind="fixed"),
+    "tuyo": Form("tú", '"suyo" (usted)', "suyo", kind="fixed"),
+    "tuya": Form("tú", '"suya" (usted)', "suya", kind="fixed"),
+    "tuyos": Form("tú", '"suyos" (usted)', "suyos", kind="fixed"),
+    "tuyas": Form("tú", '"suyas" (usted)', "suyas", kind="fixed"),
+    "vuestro": Form("vosotros", '"su" (usted)', "su", kind="vuestro"),
+    "vuestra": Form("vosotros", '"su" (usted)', "su", kind="vuestro"),
+    "vuestros": Form("vosotros", '"sus" (usted)', "sus", kind="vuestro"),
+    "vuestras": Form("vosotros", '"sus" (usted)', "sus", kind="vuestro"),
+}
+ES_SUYO = {"vuestro": "suyo", "vuestra": "suya", "vuestros": "suyos", "vuestras": "suyas"}
+""""el vuestro" is a pronoun: "el suyo"."""
+ES_CLITICS = _words("no me te nos lo la le los las les se os")
+"""What may stand between a subject "tú" and its verb."""
+
+ES_SECOND_PERSONS = _words(
+    "eres estás has vas das tienes puedes debes sabes quieres sigues dices pones vienes haces seas estés "
+    "tengas puedas hagas vayas digas sepas quieras debas tenías podías querías sabías estabas fuiste "
+    "hiciste estuviste tuviste dijiste pudiste quisiste diste deberías podrías querrías tendrías harías "
+    "serías estarías sois vais veis"
+) - {"haces", "eras", "hayas", "viste"}
+"""Second persons no other Spanish word is spelt like (not "haces", "eras", "hayas", "viste": nouns, or
+other verbs' forms); for the fallback without the analyser."""
+ES_LETTER_VERBS = _words(
+    "agradecer pedir solicitar instar rogar informar invitar felicitar recordar decir escribir animar "
+    "alentar exhortar apoyar ayudar saludar transmitir expresar hacer dar enviar trasladar reiterar "
+    "asegurar comunicar conocer ver acompañar reconocer ofrecer urgir"
+)
+ES_ENCLITICS = frozenset(verb + clitic for verb in ES_LETTER_VERBS for clitic in ("te", "os"))
+"""Infinitive + te/os of the verbs letters use (pedirte, agradeceros): "-arte" alone is too often a noun
+(parte, arte, estandarte) to flag by ending."""
+_ES_GERUND_CLITIC = re.compile(r"(?:ándo|iéndo|yéndo)(?:te|os)$")
+_ES_SECOND_PLURAL = re.compile(r"(?:áis|éis|ís)$")
+_ES_FUTURE = re.compile(r"rás$")
+ES_ENDING_EXCEPTIONS = _words(
+    "país anís maís parís tunís mentís chasís cutís lis adís atrás detrás trás arrás"
+)
+_ES_IMPERATIVE = re.compile(r"[aei]d$")
+ES_IMPERATIVE_EXCEPTIONS = _words(
+    "red sed pared usted huésped césped merced áspid ardid adalid lid vid madrid david valladolid cid "
+    "abad bagdad chad riad asad assad yihad jihad mossad ahmad muhammad mohammad mohamad islamabad "
+    "hyderabad ahmed mohamed mohammed hamed said rashid hamid majid farid walid khalid apartheid id"
+)
+"""Nouns and names in -ad/-ed/-id, which the fallback must not take for vosotros imperatives."""
+
+
+# French -----------------------------------------------------------------------------------------------
+
+FR_PREPOSITIONS = _words(
+    "à avec pour de chez sans sur par contre envers vers près auprès derrière devant entre selon sauf comme"
+)
+FR_DETERMINERS = _words("le l un ce cet du au son mon ton notre votre leur même quel bon sur")
+"""Before "ton", the noun (le ton, un ton, sur ce ton), not the possessive."""
+FR_AFTER_NOUN_TON = _words(
+    "de du des et ou qui que dans sur à au pour avec est était ferme juste grave neutre sec poli amical "
+    "courtois diplomatique conciliant respectueux solennel plus très trop si aussi"
+)
+"""After "ton", the noun (changement de ton dans la lettre, un ton ferme)."""
+FR_AUXILIARIES = _words(
+    "a ont avait avaient aura auront aurait auraient est sont était étaient sera seront serait seraient "
+    "être avoir été ayant étant eu ai avons avez suis sommes êtes fut"
+)
+"""Before "tu", the participle of *taire* (il a tu la vérité), not the pronoun."""
+FR_ARTICLES = _words("le la les")
+FR_CLITICS = _words("ne n me m te t nous le la les l lui leur y en se s")
+"""What may stand between a subject "tu" and its verb."""
+FR_SECOND_PERSONS = _words("es seras auras pourras devras feras iras voudras sauras viendras prendras")
+"""French second singulars no other word is spelt like; for the fallback without the analyser."""
+
+FR_FORMS: dict[str, Form] = {
+    "tu": Form("tu", '"vous" with the verb\'s vous form'),
+    "te": Form("tu", '"vous"', why="a clitic: its verb and participle must be checked"),
+    "toi": Form("tu", '"vous"', "vous", kind="prepositional"),
+    "ton": Form("tu", '"votre" (vous)', "votre", kind="ton"),
+    "ta": Form("tu", '"votre" (vous)', "votre", kind="fixed"),
+    "tes": Form("tu", '"vos" (vous)', "vos", kind="fixed"),
+    "tien": Form("tu", '"vôtre" (vous)', "vôtre", kind="tien"),
+    "tienne": Form("tu", '"vôtre" (vous)', "vôtre", kind="tien"),
+    "tiens": Form("tu", '"vôtres" (vous)', "vôtres", kind="tien"),
+    "tiennes": Form("tu", '"vôtres" (vous)', "vôtres", kind="tien"),
+}
+
+
+# Portuguese -------------------------------------------------------------------------------------------
+
+PT_HONORIFICS = _words(
+    "excelência excelências senhoria senhorias majestade majestades alteza altezas santidade eminência "
+    "magnificência reverendíssima ex exa exas exª"
+)
+"""After "Vossa": the formal address itself (Vossa Excelência), not vós."""
+PT_DIGNITARY = '"o senhor" / "Vossa Excelência"'
+PT_DIGNITARIES = '"os senhores" / "Vossas Excelências"'
+PT_ADDRESS = "o senhor / Vossa Excelência"
+PT_ADDRESSES = "os senhores / Vossas Excelências"
+PT_CHOICE = "which form of address is the letter's choice"
+PT_FORMS: dict[str, Form] = {
+    "tu": Form("tu", f"{PT_DIGNITARY} with the verb in the 3rd person"),
+    "te": Form("tu", f'"lhe" / "o" / "a" ({PT_ADDRESS})', why=CLITIC),
+    "ti": Form("tu", PT_DIGNITARY, why=PT_CHOICE),
+    "contigo": Form("tu", '"com o senhor" / "com Vossa Excelência"', why=PT_CHOICE),
+    "você": Form("você", f"{PT_DIGNITARY} with the verb in the 3rd person"),
+    "vocês": Form("vocês", f"{PT_DIGNITARIES} with the verb in the 3rd person"),
+    "vós": Form("vós", f"{PT_DIGNITARIES} with the verb in the 3rd person"),
+    "vos": Form("vós", f'"lhes" / "os" ({PT_ADDRESSES})', why=CLITIC),
+    "convosco": Form("vós", '"com os senhores" / "com Vossas Excelências"', why=PT_CHOICE),
+    "teu": Form("tu", f'"seu" ({PT_ADDRESS})', "seu", kind="fixed"),
+    "tua": Form("tu", f'"sua" ({PT_ADDRESS})', "sua", kind="fixed"),
+    "teus": Form("tu", f'"seus" ({PT_ADDRESS})', "seus", kind="fixed"),
+    "tuas": Form("tu", f'"suas" ({PT_ADDRESS})', "suas", kind="fixed"),
+    "vosso": Form("vós", f'"seu" ({PT_ADDRESS})', "seu", kind="vuestro"),
+    "vossa": Form("vós", f'"sua" ({PT_ADDRESS})', "sua", kind="vuestro"),
+    "vossos": Form("vós", f'"seus" ({PT_ADDRESS})', "seus", kind="vuestro"),
+    "vossas": Form("vós", f'"suas" ({PT_ADDRESS})', "suas", kind="vuestro"),
+}
+
+FORMS = {"es": ES_FORMS, "fr": FR_FORMS, "pt": PT_FORMS}
+VERB_DUE = {"es": "the usted form (3rd person)", "fr": "the vous form", "pt": "the 3rd person"}
+SUBJECTS = {"es": ("tú", ES_CLITICS), "fr": ("tu", FR_CLITICS)}
+
+
+class _Scan:
+    """The rules over one block's translation."""
+
+    def __init__(self, lang: str, text: str, source: str, units: Analysis | None) -> None:
+        self.lang = lang
+        self.words = Words(text)
+        self.source_words = set(_WORD.findall(source))
+        self.units = units
+        self._starts = [u.start for u in units] if units else []
+        self.findings: list[Finding] = []
+
+    # -- helpers
+
+    def skipped(self, i: int) -> bool:
+        """A word the source has too (a name, an untranslated word), or an acronym."""
+        return self.words.tokens[i].text in self.source_words or self.words.acronym(i)
+
+    def unit(self, i: int) -> Unit | None:
+        """The analyser's unit that holds token ``i`` (None without an analysis)."""
+        if not self.units:
+            return None
+        token = self.words.tokens[i]
+        at = bisect.bisect_right(self._starts, token.start) - 1
+        if at >= 0 and self.units[at].end >= token.end:
+            return self.units[at]
+        return None
+
+    def joined(self, j: int) -> bool:
+        """Whether token ``j`` follows the previous one with only spaces or an elision between."""
+        return not self.words.gap_before(j).strip(" " + _APOSTROPHES)
+
+    def taken(self, start: int, end: int) -> bool:
+        return any(f.start < end and start < f.end for f in self.findings)
+
+    def add(self, start: int, end: int, message: str, replacement: str | None = None) -> None:
+        if not self.taken(start, end):
+            self.findings.append(Finding(start, end, message, replacement))
+
+    # -- the rules
+
+    def run(self) -> list[Finding]:
+        forms = FORMS[self.lang]
+        for i, token in enumerate(self.words.tokens):
+            key = token.lower
+            if self.lang == "fr" and key == "t" and self.words.elided(i):
+                key = "te"  # t'informer, je t'en prie
+            form = forms.get(key)
+            if form is not None and not self.skipped(i):
+                self.closed_form(i, form)
+        self.subject_verbs()
+        for i in range(len(self.words.tokens)):
+            if not self.skipped(i):
+                self.verb(i)
+        return sorted(self.findings, key=lambda f: f.start)
+
+    def closed_form(self, i: int, form: Form) -> None:
+        """A pronoun, clitic or possessive: flagged unless its context makes it another word."""
+        words, token = self.words, self.words.tokens[i]
+        prev, nxt = words.prev(i), words.next(i)
+        lower = token.lower
+        if self.lang == "es" and lower == "te" and prev and prev.lower in {"el", "un", "del", "de"}:
+            return  # "una taza de te": the noun té, misspelt
+        if lower == "te" and nxt and nxt.lower == "deum":
+            return
+        if self.lang == "fr" and lower == "tu" and prev and prev.lower in FR_AUXILIARIES:
+            return  # "il a tu la vérité": taire
+        honorifics = ES_HONORIFICS if self.lang == "es" else PT_HONORIFICS
+        if form.kind == "vuestro" and nxt and nxt.lower in honorifics:
+            return  # Vuestra Excelencia, Vossa Excelência: the formal address itself
+        if form.kind == "ton" and (
+            (prev and prev.lower in FR_DETERMINERS) or nxt is None or nxt.lower in FR_AFTER_NOUN_TON
+        ):
+            return  # le ton de la lettre, changement de ton.
+        if form.kind == "tien" and not (prev and prev.lower in FR_ARTICLES):
+            return  # "tiens", "tienne" alone are forms of tenir
+
+        replacement, due, why = None, form.due, form.why
+        if form.kind in ("fixed", "tien"):
+            replacement = form.replacement
+        elif form.kind == "prepositional":
+            prepositions = ES_PREPOSITIONS if self.lang == "es" else FR_PREPOSITIONS
+            if prev and prev.lower in prepositions:
+                replacement = form.replacement
+            else:
+                why = "safe only after a preposition"
+        elif form.kind == "ton":
+            if prev and prev.lower == "de":
+                why = 'after "de" it may be the noun ton'
+            else:
+                replacement = form.replacement
+        elif form.kind == "vuestro" and self.lang == "es":
+            pronoun = ES_SUYO[lower]
+            if prev and prev.lower in ES_ARTICLES:
+                replacement, due = pronoun, f'"{pronoun}" (usted)'  # el vuestro: el suyo
+            elif nxt is not None and nxt.lower not in ES_NOT_A_NOUN:
+                replacement = form.replacement
+            else:
+                due, why = f'"{form.replacement}" / "{pronoun}" (usted)', "it is not clearly before its noun"
+        elif form.kind == "vuestro":
+            replacement = form.replacement  # Portuguese: o vosso apoio, o seu apoio
+        word = token.text
+        end = token.end
+        if words.elided(i):
+            word, end = word + "'", end + 1
+        message = _message(word, form.person, due, replacement is not None, why)
+        self.add(
+            token.start, end, message, None if replacement is None else matching_case(replacement, token.text)
+        )
+
+    def subject_verbs(self) -> None:
+        """The verb of a subject "tú" / "tu", and the verb before "-tu" (peux-tu)."""
+        if self.lang not in SUBJECTS:
+            return
+        subject, clitics = SUBJECTS[self.lang]
+        tokens = self.words.tokens
+        for i, token in enumerate(tokens):
+            if token.lower != subject or self.skipped(i) or not self.taken(token.start, token.end):
+                continue
+            if self.lang == "fr" and i > 0 and self.words.gap_before(i) == "-":
+                self.subject_verb(i - 1)
+            j = i + 1
+            while j < len(tokens) and tokens[j].lower in clitics and self.joined(j):
+                j += 1
+            if j < len(tokens) and self.joined(j):
+                self.subject_verb(j)
+
+    def subject_verb(self, j: int) -> None:
+        token = self.words.tokens[j]
+        if self.skipped(j) or (token.text[0].isupper() and j > 0 and not self.words.clause_start(j)):
+            return
+        unit = self.unit(j)
+        if unit is not None and unit.readings:
+            verbs = [r for r in unit.readings if _informal_verb(self.lang, r)]
+            if not verbs:
+                return  # "tu ne", "tú y yo", "tu réactives" read as an adjective only
+            lemma = _lemma(verbs[0])
+        elif token.lower.endswith(("s", "x", "ste")):
+            lemma = ""
+        else:
+            return
+        self.add(token.start, token.end, self.verb_message(token.text, lemma, singular=True))
+
+    def verb_message(self, word: str, lemma: str, singular: bool) -> str:
+        person = {"es": "tú" if singular else "vosotros", "fr": "tu"}.get(self.lang, "tu")
+        about = f"{lemma}, {person}" if lemma else person
+        return f'informal verb "{word}" ({about}) in a formal letter: use {VERB_DUE[self.lang]}; ' + (
+            "not fixed automatically (the sentence must agree)"
+        )
+
+    def verb(self, i: int) -> None:
+        """A second-person verb form: by the analyser when it knows the word, else by its ending."""
+        token, words = self.words.tokens[i], self.words
+        if self.taken(token.start, token.end) or words.proper_noun(i):
+            return
+        unit = self.unit(i)
+        if unit is not None and unit.readings:
+            if unit.start == token.start and all(_informal_verb(self.lang, r) for r in unit.readings):
+                self.analysed(unit)
+            return
+        if self.lang == "es":
+            self.spanish_fallback(i)
+        elif self.lang == "fr" and token.lower in FR_SECOND_PERSONS:
+            self.add(token.start, token.end, self.verb_message(token.text, "", singular=True))
+
+    def analysed(self, unit: Unit) -> None:
+        """A unit every analysis of which is informal: a 2nd-person verb, or a verb with te/os."""
+        reading = unit.readings[0]
+        verb, *clitics = reading.split("+")
+        if _informal_part(self.lang, verb):
+            singular = "sg" in _tags(verb)
+            self.add(unit.start, unit.end, self.verb_message(unit.surface, _lemma(verb), singular))
+            return
+        person = "vosotros" if any("pl" in _tags(c) for c in clitics) else "tú"
+        if self.lang == "fr":
+            person = "tu"
+        due = {"es": "the usted clitic (le / lo / la)", "fr": '"vous"'}.get(self.lang, "the 3rd person")
+        message = _message(f"{unit.surface}", f"{_lemma(verb)} + {person}", due, False, CLITIC)
+        self.add(unit.start, unit.end, message)
+
+    def spanish_fallback(self, i: int) -> None:
+        """Without the analyser: only endings and forms that nothing but a 2nd person has."""
+        token, words = self.words.tokens[i], self.words
+        lower = token.lower
+        following = words.next(i)
+        if lower in ES_ENDING_EXCEPTIONS or (
+            token.text[0].isupper() and following and following.text[0].isupper()
+        ):
+            return  # país, atrás; "Adís Abeba" at the start of a line is a name
+        singular: bool | None = None
+        if lower in ES_SECOND_PERSONS:
+            singular = lower not in {"sois", "vais", "veis"}
+        elif _ES_SECOND_PLURAL.search(lower) and len(lower) > 3:
+            singular = False
+        elif _ES_FUTURE.search(lower) and len(lower) > 4:
+            singular = True
+        elif lower in ES_ENCLITICS or _ES_GERUND_CLITIC.search(lower):
+            person = "vosotros" if lower.endswith("os") else "tú"
+            due = "the usted clitic (le / lo / la)"
+            message = _message(token.text, f"clitic, {person}", due, False, CLITIC)
+            self.add(token.start, token.end, message)
+            return
+        elif (
+            _ES_IMPERATIVE.search(lower)
+            and words.clause_start(i)
+            and not lower.endswith(("dad", "tad"))
+            and lower not in ES_IMPERATIVE_EXCEPTIONS
+            and len(lower) > 2
+        ):
+            singular = False
+        if singular is not None:
+            self.add(token.start, token.end, self.verb_message(token.text, "", singular))
+
+
+def scan(lang: str, text: str, source: str = "", units: Analysis | None = None) -> list[Finding]:
+    """Every informal second-person form in ``text`` (a ``lang`` translation of ``source``)."""
+    lang = _base(lang)
+    if lang not in FORMS or not text.strip():
+        return []
+    return _Scan(lang, text, source, units).run()
+
+
+def repaired(text: str, findings: Sequence[Finding]) -> str | None:
+    """``text`` with every safe repair among ``findings`` made; None when none is safe."""
+    fixes = [f for f in findings if f.replacement is not None]
+    if not fixes:
+        return None
+    out, last = [], 0
+    for finding in sorted(fixes, key=lambda f: f.start):
+        out += [text[last : finding.start], finding.replacement or ""]
+        last = finding.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+class Register(Check):
+    """Informal second person (tú, vosotros, tu, você...) in a letter whose register is formal."""
+
+    check_id = "register"
+    name = "Register"
+    description = "informal second person (tú, vosotros, tu, você) in a formal letter"
+
+    def __init__(self, use_analyser: bool | None = None) -> None:
+        """``use_analyser=False`` checks with the word lists only, even where Apertium is installed.
+
+        The default (None) uses the analyser where one is installed, unless
+        ``POLYLETTER_REGISTER_ANALYSER=0`` is set.
+        """
+        if use_analyser is None:
+            use_analyser = os.environ.get("POLYLETTER_REGISTER_ANALYSER", "1") != "0"
+        self.use_analyser = use_analyser
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.register == FORMAL and _base(ctx.target_lang) in FORMS and super().applies(ctx)
+
+    def check(self, ctx: Context) -> Iterator[Issue]:
+        if ctx.register != FORMAL:
+            return
+        text = ctx.translation
+        units = None
+        if self.use_analyser:
+            others = (entry.translation for entry in ctx.letter.entries.values())
+            units = analysis(ctx.target_lang, text, others)
+        findings = scan(ctx.target_lang, text, ctx.source, units)
+        fix = repaired(text, findings)
+        for finding in findings:
+            yield Issue(finding.message, fix=fix if finding.replacement is not None else None)
