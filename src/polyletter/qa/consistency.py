@@ -12,6 +12,7 @@ is enabled).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 
@@ -33,8 +34,14 @@ def pairs(entry: Entry, source_lang: str, target_lang: str) -> list[tuple[str, s
     """(source, translation) of the block itself and of each of its aligned sentences."""
     return [
         (entry.source, entry.translation),
-        *aligned_sentences(entry.source, entry.translation, source_lang, target_lang),
+        *_aligned(entry.source, entry.translation, source_lang, target_lang),
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _aligned(source: str, target: str, source_lang: str, target_lang: str) -> tuple[tuple[str, str], ...]:
+    """Cached: ``check`` asks for a block's sentences once for the memory and once for this check."""
+    return tuple(aligned_sentences(source, target, source_lang, target_lang))
 
 
 def _index(master: Letter, letter: Letterwide, source_lang: str, target_lang: str) -> _Index:

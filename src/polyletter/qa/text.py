@@ -115,6 +115,7 @@ class Length(Check):
             yield Issue(f"translation is {ratio:.2f}x the source length (expected {low}-{high}x)")
 
 
+_WORD = re.compile(r"\w+")
 _DOUBLED = re.compile(r"(?<![\w-])([^\W\d_]+)([ \t\u00a0]+)(\1)(?![\w-])", re.IGNORECASE)
 _LEGITIMATE_DOUBLES = {
     "fr": {"nous", "vous"},  # "Nous nous félicitons", "vous vous engagez": pronoun and reflexive
@@ -133,6 +134,8 @@ class Doubled(Check):
         """Letters only (numbers such as "1 1" are the numbers check's business); a loop of three is
         ``repetition``'s; a pair the source itself has (a place called "Bora Bora") is kept."""
         translation = ctx.translation
+        if not _has_neighbours(translation):
+            return  # most blocks: no two equal words side by side, no regex needed
         allowed = _LEGITIMATE_DOUBLES.get(ctx.target_lang.split("-")[0], set())
         in_source = {m.group(1).casefold() for m in _DOUBLED.finditer(ctx.source)}
         fixed, found = translation, []
@@ -146,15 +149,29 @@ class Doubled(Check):
             yield Issue(f"doubled word {pair!r}", fix=fixed)
 
 
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_]+)")
+
+
+def _has_neighbours(text: str, gap: int = 1) -> bool:
+    """Whether any word equals the one ``gap`` words after it (case aside): a necessary condition."""
+    words = _WORD.findall(text.casefold())
+    return any(a == b for a, b in zip(words, words[gap:], strict=False))
+
+
 def _third(text: str, m: re.Match[str]) -> bool:
     """Whether the doubled word goes on (or started earlier): a loop, not a double."""
     word = m.group(1).casefold()
-    after = re.match(r"[ \t\u00a0]+([^\W\d_]+)", text[m.end() :])
-    before = re.search(r"([^\W\d_]+)[ \t\u00a0]+$", text[: m.start()])
-    return any(x is not None and x.group(1).casefold() == word for x in (after, before))
-
-
-_WORD = re.compile(r"\w+")
+    after = _NEXT_WORD.match(text, m.end())
+    if after is not None and after.group(1).casefold() == word:
+        return True
+    before = text[: m.start()]
+    stripped = before.rstrip(" \t\u00a0")
+    if stripped == before:
+        return False
+    start = len(stripped)
+    while start and stripped[start - 1].isalpha():  # the word before, read backwards (no regex scan)
+        start -= 1
+    return stripped[start:].casefold() == word
 
 
 class Repetition(Check):
@@ -184,11 +201,25 @@ class Repetition(Check):
 
 def _loops(text: str) -> list[tuple[str, int, int]]:
     """(phrase, start, end) of each run of a 1-4 word phrase repeated three times or more."""
+    folded = _WORD.findall(text.casefold())
+    starts = {
+        i
+        for n in (1, 2, 3, 4)
+        for i, (a, b, c) in enumerate(zip(folded, folded[n:], folded[2 * n :], strict=False))
+        if a == b == c
+    }
+    if not starts:
+        return []  # no word equals the ones n and 2n after it: no loop of any length
     tokens = [(m.group(0).casefold(), m.start(), m.end()) for m in _WORD.finditer(text)]
     words = [t for t, _, _ in tokens]
+    if words != folded:
+        starts = set(range(len(words)))  # casefolding moved a word boundary (rare): look everywhere
     out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(words):
+        if i not in starts:
+            i += 1
+            continue
         for n in (1, 2, 3, 4):
             unit = words[i : i + n]
             if len(unit) < n or not any(w.isalpha() for w in unit):
@@ -213,8 +244,8 @@ def _one_of(span: str, phrase: str) -> str:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_NEXT_WORDS = re.compile(r"(?<![\w-])([^\W\d_]+)(?=([ -])([^\W\d_]+))")
-"""Each word and the one after it (overlapping: "el ban Ki" gives "el ban" and "ban Ki")."""
+_NAME_PAIR = re.compile(r"(?<![\w-])([A-ZÀ-ÞА-ЯΑ-Ω][^\W\d_]*)(?=([ -])([A-ZÀ-ÞА-ЯΑ-Ω][^\W\d_]*))")
+"""Two capitalised words in a row in the source (overlapping: "Secretary-General Ban Ki" gives both pairs)."""
 
 
 class Capitals(Check):
@@ -225,18 +256,21 @@ class Capitals(Check):
     def check(self, ctx: Context) -> Iterator[Issue]:
         """Acronyms and brands are not findings when the source or the glossary writes them so
         (RtoP, R2P, iPhone): only a casing the engine invented is."""
-        source, translation = plain(ctx.source), plain(ctx.translation)
-        known = set(_LETTERS.findall(source)) | _glossary_words(ctx)
-        for word in dict.fromkeys(_LETTERS.findall(translation)):
-            if word not in known and _miscased(word):
-                yield Issue(f"misplaced capital in {word!r}")
-        for m in _NEXT_WORDS.finditer(translation):
+        translation = plain(ctx.translation)
+        odd = [w for w in dict.fromkeys(_LETTERS.findall(translation)) if _miscased(w)]
+        source = plain(ctx.source) if odd or _NAME_PAIR.search(ctx.source) else ""
+        if odd:
+            known = set(_LETTERS.findall(source)) | _glossary_words(ctx)
+            for word in odd:
+                if word not in known:
+                    yield Issue(f"misplaced capital in {word!r}")
+        for m in _NAME_PAIR.finditer(source):
             first, sep, second = m.groups()
-            if not (first[0].islower() and second[0].isupper()):
-                continue
-            capitalised = first[0].upper() + first[1:]
-            if f"{capitalised}{sep}{second}" in source and f"{first}{sep}{second}" not in source:
-                yield Issue(f"{first}{sep}{second}: the source writes {capitalised!r} with a capital")
+            lowered = first[0].lower() + first[1:]
+            if re.search(rf"(?<![\w-]){re.escape(lowered + sep + second)}", translation) and not re.search(
+                rf"(?<![\w-]){re.escape(lowered + sep + second)}", source
+            ):
+                yield Issue(f"{lowered}{sep}{second}: the source writes {first!r} with a capital")
 
 
 def _miscased(word: str) -> bool:
