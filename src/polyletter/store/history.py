@@ -132,15 +132,21 @@ def editor_of(root: Path, path: Path) -> str | None:
 
 
 def committed_text(root: Path, path: Path) -> str | None:
-    """A file's text as HEAD has it, or None when HEAD does not have it."""
-    import git
+    """A file's text as HEAD has it, or None when HEAD does not have it.
 
-    repo = _repo(root)
-    rel = Path(os.path.abspath(path)).relative_to(Path(repo.working_tree_dir)).as_posix()
+    One ``git cat-file`` (no GitPython: ``status`` asks this in worker processes, where importing
+    it would cost more than the answer).
+    """
+    rel = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+    import subprocess
+
     try:
-        return repo.git.show(f"HEAD:{rel}", strip_newline_in_stdout=False)
-    except git.GitCommandError:
-        return None
+        done = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "blob", f"HEAD:./{rel}"], capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed", hint="Install git and run again.") from None
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
 def last_committed_text(root: Path, path: Path) -> tuple[str, str] | None:
