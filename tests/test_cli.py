@@ -150,12 +150,19 @@ def test_a_day_with_apertium_check_status_diff_compare_release(tmp_path: Path) -
     root = tmp_path / "ws"
     translated = polyletter("translate", "r2p-2012", "--engine", "apertium", cwd=root)
     assert translated.returncode == 0, translated.stderr
-    # eng-spa does not know "diplomats" nor "fostering": check says so (issue 12), and nothing else.
-    assert "check r2p-2012 (es): 2 findings (unknown 2)" in translated.stdout
+    # eng-spa does not know "diplomats" nor "fostering" (issue 12), and it addresses the
+    # Secretary-General as tu and vosotros: ten informal forms in a formal letter (issue 16).
+    assert "check r2p-2012 (es): 12 findings (register 10, unknown 2)" in translated.stdout
 
+    fixed = polyletter("check", "r2p-2012", "--fix", cwd=root)
+    assert fixed.returncode == 1 and "--fix repaired 4 blocks" in fixed.stdout, fixed.stdout
+    po = (root / "translations/es/r2p-2012.po").read_text("utf-8")
+    assert "vuestro" not in po and "obrar con usted" in po and "origin: qa-fix" in po
+    assert git(root, "status", "--porcelain") == ""
     checked = polyletter("check", "r2p-2012", "--json", cwd=root)
     assert checked.returncode == 1, checked.stdout
-    assert set(json.loads(checked.stdout)["counts"]) == {"unknown"}
+    # The verbs (obrarás, finalizas, instáis) and the clitic "Te" are flagged for a person, not rewritten.
+    assert json.loads(checked.stdout)["counts"] == {"register": 4, "unknown": 2}
 
     released = polyletter("release", "r2p-2012", "v1", cwd=root)
     assert released.returncode == 0 and "polyletter/r2p-2012/v1" in released.stdout

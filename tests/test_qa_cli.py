@@ -92,13 +92,13 @@ def test_the_flag_silences_and_survives_a_retranslation_and_a_review_import(tran
     assert check_letter(ws, LETTER, ["fr"]).silenced == 1
 
 
-def test_fix_is_dry_by_default_repairs_machine_text_only_and_commits(translated: Workspace) -> None:
+def test_fix_repairs_machine_text_only_and_commits_and_dry_run_writes_nothing(translated: Workspace) -> None:
     ws = translated
     _set(ws, "fr", "paragraph-1", "Nous nous félicitons du du dialogue: merci!")
     _set(ws, "fr", "paragraph-2", "Seul un rapport publié à l'avance sera utile: merci.", origin="human")
     head = git(ws.root, "rev-parse", "HEAD")
 
-    dry = polyletter("check", LETTER, "--lang", "fr", "--fix", cwd=ws.root)
+    dry = polyletter("check", LETTER, "--lang", "fr", "--fix", "--dry-run", cwd=ws.root)
     assert dry.returncode == 1
     assert "would repair" in dry.stdout and "paragraph-1" in dry.stdout and "nothing written" in dry.stdout
     assert git(ws.root, "rev-parse", "HEAD") == head and git(ws.root, "status", "--porcelain") == ""
@@ -121,8 +121,9 @@ def test_fix_is_dry_by_default_repairs_machine_text_only_and_commits(translated:
     assert git(ws.root, "status", "--porcelain") == ""
     found = {(f.block_id, f.check) for f in check_letter(ws, LETTER, ["fr"]).findings}
     assert not {("paragraph-1", "doubled"), ("paragraph-1", "french-spacing")} & found
-    again = fix_letter(ws, LETTER, ["fr"], apply=True)
-    assert again.commit is None and again.fixed == {}
+    again = polyletter("check", LETTER, "--lang", "fr", "--fix", cwd=ws.root)
+    assert "nothing changed; no commit" in again.stdout
+    assert git(ws.root, "status", "--porcelain") == ""
 
 
 @needs_apertium
@@ -140,3 +141,20 @@ def test_check_exits_zero_when_every_finding_is_silenced(tmp_path) -> None:
     quiet = polyletter("check", LETTER, cwd=root)
     assert quiet.returncode == 0, quiet.stdout
     assert f"clean; {len(loud['findings'])} silenced" in quiet.stdout
+
+
+def test_the_workspace_states_its_register_and_check_holds_letters_to_it(translated: Workspace) -> None:
+    ws = translated
+    _set(ws, "fr", "paragraph-1", "Nous comptons sur ton rapport et sur toi.")
+    formal = {(f.block_id, f.check) for f in check_letter(ws, LETTER, ["fr"]).findings}
+    assert ("paragraph-1", "register") in formal  # formal is the default: a letter to a dignitary
+
+    config = ws.root / "polyletter.toml"
+    config.write_text(config.read_text("utf-8").replace('register = "formal"', 'register = "informal"'))
+    informal = {(f.block_id, f.check) for f in check_letter(Workspace.find(ws.root), LETTER, ["fr"]).findings}
+    assert ("paragraph-1", "register") not in informal and informal == formal - {("paragraph-1", "register")}
+
+    config.write_text(config.read_text("utf-8").replace('register = "informal"', 'register = "casual"'))
+    done = polyletter("check", LETTER, "--lang", "fr", cwd=ws.root)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "polyletter.toml" in done.stderr and "register must be formal or informal" in done.stderr

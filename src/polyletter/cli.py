@@ -198,10 +198,11 @@ def check(
     lang: Annotated[str | None, typer.Option("--lang", help="Languages to check, comma-separated.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     fix: Annotated[
-        bool, typer.Option("--fix", help="Show the safe repairs the checks offer for machine text (dry).")
+        bool,
+        typer.Option("--fix", help="Apply the safe repairs to machine text (origin qa-fix) and commit them."),
     ] = False,
-    apply: Annotated[
-        bool, typer.Option("--apply", help="With --fix: write the repairs (origin qa-fix) and commit them.")
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --fix: show the repairs, write nothing.")
     ] = False,
 ) -> None:
     """QA before sending, per language and block: glossary terms and forbidden forms (avoid), kept
@@ -216,8 +217,9 @@ def check(
     """
     from polyletter.commands.check import check_letter, fix_letter
 
-    if apply and not fix:
-        raise typer.BadParameter("--apply goes with --fix", param_hint="--apply")
+    if dry_run and not fix:
+        raise typer.BadParameter("--dry-run goes with --fix", param_hint="--dry-run")
+    apply = fix and not dry_run
     with _in_workspace() as ws:
         if fix:
             fixed = fix_letter(ws, letter, _split_langs(lang), apply=apply)
@@ -245,7 +247,7 @@ def check(
         if apply:
             console.print(f"commit {fixed.commit[:12]}" if fixed.commit else "nothing changed; no commit")
         elif fixed.blocks:
-            console.print("dry run: nothing written; add --apply to write and commit")
+            console.print("dry run: nothing written; run --fix without --dry-run to write and commit")
     console.print(report.summary())
     raise typer.Exit(0 if report.clean else 1)
 

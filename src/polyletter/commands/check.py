@@ -21,6 +21,7 @@ from polyletter.document.letter import Letter
 from polyletter.errors import WorkspaceStateError
 from polyletter.glossary import Glossary
 from polyletter.glossary.workspace import letter_glossary
+from polyletter.qa import register
 from polyletter.qa.checks import CheckReport, QAFinding, run_checks
 from polyletter.qa.consistency import pairs
 from polyletter.qa.state import MACHINE_ORIGINS
@@ -58,8 +59,20 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
             )
             continue
         entries = load_version(ws, name, lang).entries
+        register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)  # lt-proc, meanwhile
         elsewhere = memory.for_version(master, entries, lang)
-        report.add(run_checks(master, entries, glossary, source, lang, lexicon, elsewhere=elsewhere))
+        report.add(
+            run_checks(
+                master,
+                entries,
+                glossary,
+                source,
+                lang,
+                lexicon,
+                register=ws.config.register,
+                elsewhere=elsewhere,
+            )
+        )
     memory.close()
     return report
 
@@ -160,12 +173,16 @@ def fix_letter(
                     path=ws.rel(ws.po_path(name, lang)),
                     hint=f"Run `polyletter translate {name} --to {lang}` to record them, then fix again.",
                 )
-            entries, fixed, skipped = _fixed_entries(master, version.entries, glossary, source, lang, lexicon)
+            entries, fixed, skipped = _fixed_entries(
+                master, version.entries, glossary, source, lang, lexicon, ws.config.register
+            )
             result.skipped += skipped
             if fixed:
                 result.fixed[lang] = fixed
                 outputs += render_version(ws, master, name, lang, entries)
-            report.add(run_checks(master, entries, glossary, source, lang, lexicon))
+            report.add(
+                run_checks(master, entries, glossary, source, lang, lexicon, register=ws.config.register)
+            )
         result.report = report
         if apply and outputs:
             for path, text in outputs:
@@ -182,6 +199,7 @@ def _fixed_entries(
     source: str,
     lang: str,
     lexicon: Lexicon,
+    register_: str,
 ) -> tuple[dict[str, Entry], dict[str, list[str]], list[QAFinding]]:
     """The entries with every safe repair applied, what was repaired, and what was left to people."""
     entries = dict(entries)
@@ -190,7 +208,9 @@ def _fixed_entries(
     for _ in range(_ROUNDS):
         changed = False
         seen: set[str] = set()
-        for finding in run_checks(master, entries, glossary, source, lang, lexicon).findings:
+        for finding in run_checks(
+            master, entries, glossary, source, lang, lexicon, register=register_
+        ).findings:
             if finding.fix is None or finding.block_id in seen:
                 continue
             entry = entries[finding.block_id]

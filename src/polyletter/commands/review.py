@@ -145,7 +145,13 @@ def review_sheet(ws: Workspace, name: str, master: Letter, version: LanguageVers
     master_path = ws.master_path(name)
     head = history.head(ws.root)
     findings = check_version(
-        master, version.entries, letter_glossary(ws, master, name), source, lang, load_lexicon(ws.root)
+        master,
+        version.entries,
+        letter_glossary(ws, master, name),
+        source,
+        lang,
+        load_lexicon(ws.root),
+        register=ws.config.register,
     )
     by_block: dict[str, list[QAFinding]] = {}
     for finding in findings:

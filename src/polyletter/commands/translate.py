@@ -241,7 +241,9 @@ def _translate(
     commit = _commit(ws, name, master_path, [p for p, _ in outputs], results, glossary)
     report = CheckReport(name, langs)
     for lang in langs:
-        report.findings += check_version(master, plans[lang][0], glossary, source, lang, lexicon)
+        report.findings += check_version(
+            master, plans[lang][0], glossary, source, lang, lexicon, register=ws.config.register
+        )
     return TranslateResult(name, results, commit, mt.stats, report)
 
 

@@ -13,6 +13,7 @@ from polyletter.qa.consistency import Inconsistent
 from polyletter.qa.markup import Formatting, Unpaired, Urls
 from polyletter.qa.numbers import NumberFormat, Numbers
 from polyletter.qa.punctuation import EndPunctuation, FrenchSpacing
+from polyletter.qa.register import Register
 from polyletter.qa.state import Empty, NeedsReview, Unknown
 from polyletter.qa.terms import Agreement, Avoid, GlossaryTerm, KeepTerm, Names, WordOrder
 from polyletter.qa.text import (
@@ -40,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     Names(),
     Agreement(),
     WordOrder(),
+    Register(),
     Untranslated(),
     Length(),
     Avoid(),

@@ -62,6 +62,10 @@ class MemorySettings:
     """A similar unit at or above this score (0-100) is offered to the reviewer, never used as it is."""
 
 
+REGISTERS = ("formal", "informal")
+"""How a workspace's letters address their reader (``[project] register``): QA's register check."""
+
+
 @dataclass(frozen=True)
 class Config:
     source: str = "en"
@@ -69,6 +73,8 @@ class Config:
     engine: str = "argos"
     pivot: str = "en"
     glossaries: tuple[str, ...] = ("glossary/*.yaml",)
+    register: str = "formal"
+    """How the letters address their reader: ``formal`` (usted, vous, o senhor) or ``informal``."""
     page_size: str = "A4"
     argos: ArgosSettings = field(default_factory=ArgosSettings)
     libretranslate: LibreTranslateSettings = field(default_factory=LibreTranslateSettings)
@@ -86,6 +92,7 @@ def default_config_text(source: str, targets: list[str], engine: str = "argos") 
 source = "{source}"            # language of the masters in translations/{source}/
 targets = [{target_list}]      # languages `polyletter translate` produces by default
 glossaries = ["glossary/*.yaml"]
+register = "formal"            # formal (usted, vous, o senhor) or informal: what `check` holds letters to
 
 [engine]
 name = "{engine}"{pad}# argos, apertium, or a shared server: libretranslate, apertium-apy
@@ -147,6 +154,7 @@ def load_config(path: Path) -> Config:
         engine=str(engine.get("name", Config.engine)),
         pivot=lang_code(engine.get("pivot", Config.pivot), "[engine] pivot", path),
         glossaries=tuple(project.get("glossaries", Config.glossaries)),
+        register=str(project.get("register", Config.register)),
         page_size=str(export.get("page_size", Config.page_size)),
         argos=argos_settings,
         libretranslate=libretranslate,
@@ -154,6 +162,10 @@ def load_config(path: Path) -> Config:
         memory=memory,
     )
     _check_engine_names(config.engine, engine, path)
+    if config.register not in REGISTERS:
+        raise ConfigError(
+            f"[project] register must be {' or '.join(REGISTERS)}, not {config.register!r}", path=path
+        )
     if config.page_size not in ("A4", "Letter"):
         raise ConfigError(f"[export] page_size must be A4 or Letter, not {config.page_size!r}", path=path)
     return config
