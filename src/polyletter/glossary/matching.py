@@ -30,6 +30,7 @@ start position is tried -- and cached on the glossary.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -89,8 +90,13 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).translate(_FOLD)
 
 
+@functools.lru_cache(maxsize=8192)
 def form_pattern(form: str) -> str:
-    """A regex for one form: flexible whitespace, any apostrophe, any hyphen."""
+    """A regex for one form: flexible whitespace, any apostrophe, any hyphen.
+
+    Cached: a matcher is built per glossary object and language, and ``check`` builds a letter's
+    glossary (its names added) afresh on every run, with the same forms as the last.
+    """
     out: list[str] = []
     in_space = False
     for ch in form:

@@ -34,9 +34,28 @@ def _digits(text: str) -> str:
     return "".join(str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _numbers(text: str) -> Counter[str]:
-    normalised = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+    if not _ANY_DIGIT.search(text):
+        return Counter()  # most blocks: no number at all, and no character-by-character pass
+    normalised = text if text.isascii() else text.translate(_TO_ASCII_DIGITS)
     return Counter(_digits(m) for m in _NUMBER.findall(normalised))
+
+
+class _AsciiDigits(dict[int, int | str]):
+    """A ``str.translate`` table: every digit of any script to its ASCII digit, the rest to itself,
+    each character looked up once (an Arabic letter's translation is all non-ASCII)."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        value: int | str = str(unicodedata.digit(char)) if char.isdigit() else code
+        self[code] = value
+        return value
+
+
+_TO_ASCII_DIGITS = _AsciiDigits()
 
 
 class Numbers(Check):
