@@ -658,6 +658,9 @@ class _Scan:
         self.units = units
         self._starts = [u.start for u in units] if units else []
         self.findings: list[Finding] = []
+        self._covered = bytearray(len(text) + 1)
+        """Characters a finding already covers: overlap is one slice, however many findings (a long
+        paragraph has thousands)."""
 
     # -- helpers
 
@@ -680,11 +683,12 @@ class _Scan:
         return not self.words.gap_before(j).strip(" " + _APOSTROPHES)
 
     def taken(self, start: int, end: int) -> bool:
-        return any(f.start < end and start < f.end for f in self.findings)
+        return 1 in self._covered[start:end]
 
     def add(self, start: int, end: int, message: str, replacement: str | None = None) -> None:
         if not self.taken(start, end):
             self.findings.append(Finding(start, end, message, replacement))
+            self._covered[start:end] = b"\x01" * (end - start)
 
     # -- the rules
 

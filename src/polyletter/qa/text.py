@@ -264,13 +264,25 @@ class Capitals(Check):
             for word in odd:
                 if word not in known:
                     yield Issue(f"misplaced capital in {word!r}")
-        for m in _NAME_PAIR.finditer(source):
-            first, sep, second = m.groups()
-            lowered = first[0].lower() + first[1:]
-            if re.search(rf"(?<![\w-]){re.escape(lowered + sep + second)}", translation) and not re.search(
-                rf"(?<![\w-]){re.escape(lowered + sep + second)}", source
-            ):
-                yield Issue(f"{lowered}{sep}{second}: the source writes {first!r} with a capital")
+        pairs = {m.group(1) + m.group(2) + m.group(3): m.group(1) for m in _NAME_PAIR.finditer(source)}
+        if not pairs:
+            return
+        # Each text scanned once for its lower-case-then-capital pairs ("ban Ki"), however many
+        # names the source has: a long paragraph names hundreds.
+        lowered_in = {text: set(_pairs_after_lower(text)) for text in (translation, source)}
+        for pair, first in pairs.items():
+            lowered = first[0].lower() + pair[1:]
+            if lowered in lowered_in[translation] and lowered not in lowered_in[source]:
+                yield Issue(f"{lowered}: the source writes {first!r} with a capital")
+
+
+_LOWER_PAIR = re.compile(r"(?<![\w-])([^\W\d_A-ZÀ-ÞА-ЯΑ-Ω][^\W\d_]*)(?=([ -])([A-ZÀ-ÞА-ЯΑ-Ω][^\W\d_]*))")
+
+
+def _pairs_after_lower(text: str) -> Iterator[str]:
+    """ "ban Ki", "ban-Ki": a word that does not start with a capital, then one that does."""
+    for m in _LOWER_PAIR.finditer(text):
+        yield m.group(1) + m.group(2) + m.group(3)
 
 
 def _miscased(word: str) -> bool:
