@@ -22,7 +22,7 @@ from polyletter.errors import WorkspaceStateError
 from polyletter.glossary import Glossary
 from polyletter.glossary.workspace import letter_glossary
 from polyletter.qa import register
-from polyletter.qa.checks import CheckReport, QAFinding, run_checks
+from polyletter.qa.checks import CheckReport, QAFinding, VersionCheck, run_checks
 from polyletter.qa.consistency import pairs
 from polyletter.qa.state import MACHINE_ORIGINS
 from polyletter.readers import read_letter
@@ -40,14 +40,48 @@ _ROUNDS = 4
 """Fixes are applied one check at a time and the block checked again: a few rounds settle any block."""
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """What ``check`` and ``check --fix`` hold a letter's versions against: read once per run."""
+
+    name: str
+    master: Letter
+    langs: list[str]
+    glossary: Glossary | None
+    lexicon: Lexicon
+    source: str
+    register: str
+
+    @classmethod
+    def of(cls, ws: Workspace, letter: str, langs: Sequence[str] | None) -> _Subject:
+        name = ws.letter_name(letter)
+        master = read_letter(ws.master_path(name), ws.config.source)
+        chosen = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
+        glossary = letter_glossary(ws, master, name)
+        return cls(
+            name, master, chosen, glossary, load_lexicon(ws.root), ws.config.source, ws.config.register
+        )
+
+    def run(
+        self, entries: Mapping[str, Entry], lang: str, elsewhere: Mapping[str, tuple[str, str]] | None = None
+    ) -> VersionCheck:
+        """The registry over one version of the letter."""
+        return run_checks(
+            self.master,
+            entries,
+            self.glossary,
+            self.source,
+            lang,
+            self.lexicon,
+            register=self.register,
+            elsewhere=elsewhere,
+        )
+
+
 def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None) -> CheckReport:
     """QA of a letter's language versions (all configured targets by default)."""
-    name = ws.letter_name(letter)
-    source = ws.config.source
-    master = read_letter(ws.master_path(name), source)
-    langs = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
-    glossary = letter_glossary(ws, master, name)
-    lexicon = load_lexicon(ws.root)
+    subject = _Subject.of(ws, letter, langs)
+    name, master, langs = subject.name, subject.master, subject.langs
     report = CheckReport(name, langs)
     memory = _Elsewhere(ws, name)
     for lang in langs:
@@ -60,19 +94,7 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
             continue
         entries = load_version(ws, name, lang).entries
         register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)  # lt-proc, meanwhile
-        elsewhere = memory.for_version(master, entries, lang)
-        report.add(
-            run_checks(
-                master,
-                entries,
-                glossary,
-                source,
-                lang,
-                lexicon,
-                register=ws.config.register,
-                elsewhere=elsewhere,
-            )
-        )
+        report.add(subject.run(entries, lang, memory.for_version(master, entries, lang)))
     memory.close()
     return report
 
@@ -151,12 +173,8 @@ def fix_letter(
     PO and Markdown are written as ``translate`` writes them, and one commit
     records them.
     """
-    name = ws.letter_name(letter)
-    source = ws.config.source
-    master = read_letter(ws.master_path(name), source)
-    langs = list(ws.config.targets) if langs is None else lang_codes(langs, "--lang")
-    glossary = letter_glossary(ws, master, name)
-    lexicon = load_lexicon(ws.root)
+    subject = _Subject.of(ws, letter, langs)
+    name, master, langs = subject.name, subject.master, subject.langs
     result = FixResult(name, applied=apply)
     report = CheckReport(name, langs)
     with workspace_lock(ws):
@@ -173,16 +191,12 @@ def fix_letter(
                     path=ws.rel(ws.po_path(name, lang)),
                     hint=f"Run `polyletter translate {name} --to {lang}` to record them, then fix again.",
                 )
-            entries, fixed, skipped = _fixed_entries(
-                master, version.entries, glossary, source, lang, lexicon, ws.config.register
-            )
+            entries, fixed, skipped = _fixed_entries(subject, version.entries, lang)
             result.skipped += skipped
             if fixed:
                 result.fixed[lang] = fixed
                 outputs += render_version(ws, master, name, lang, entries)
-            report.add(
-                run_checks(master, entries, glossary, source, lang, lexicon, register=ws.config.register)
-            )
+            report.add(subject.run(entries, lang))
         result.report = report
         if apply and outputs:
             for path, text in outputs:
@@ -193,13 +207,7 @@ def fix_letter(
 
 
 def _fixed_entries(
-    master: Letter,
-    entries: dict[str, Entry],
-    glossary: Glossary | None,
-    source: str,
-    lang: str,
-    lexicon: Lexicon,
-    register_: str,
+    subject: _Subject, entries: dict[str, Entry], lang: str
 ) -> tuple[dict[str, Entry], dict[str, list[str]], list[QAFinding]]:
     """The entries with every safe repair applied, what was repaired, and what was left to people."""
     entries = dict(entries)
@@ -208,9 +216,7 @@ def _fixed_entries(
     for _ in range(_ROUNDS):
         changed = False
         seen: set[str] = set()
-        for finding in run_checks(
-            master, entries, glossary, source, lang, lexicon, register=register_
-        ).findings:
+        for finding in subject.run(entries, lang).findings:
             if finding.fix is None or finding.block_id in seen:
                 continue
             entry = entries[finding.block_id]
