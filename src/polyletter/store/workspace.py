@@ -106,16 +106,16 @@ class Workspace:
             return str(path)
 
     def po_path(self, letter: str, lang: str) -> Path:
-        return _version_path(self.translations, lang, f"{letter}.po")
+        return _version_path(self.root, lang, f"{letter}.po")
 
     def md_path(self, letter: str, lang: str) -> Path:
-        return _version_path(self.translations, lang, f"{letter}.md")
+        return _version_path(self.root, lang, f"{letter}.md")
 
     def export_path(self, letter: str, lang: str, suffix: str = ".docx") -> Path:
         return self.exports / f"{letter}.{lang}{suffix}"
 
 
 @functools.lru_cache(maxsize=8192)
-def _version_path(translations: Path, lang: str, name: str) -> Path:
+def _version_path(root: Path, lang: str, name: str) -> Path:
     """A version's file: built once (``status`` asks for each of 1,200 versions' paths several times)."""
-    return translations / lang / name
+    return root / "translations" / lang / name
