@@ -94,7 +94,13 @@ def _unprotect_span(span: Span) -> Span:
     return replace(span, target=_unprotect(span.target)) if span.style in (LINK, HTML) else span
 
 
+_OPENS_TOKEN = re.compile(r"[`<\[*_]")
+"""A character some :data:`_TOKEN` alternative starts with: a line without one is plain text."""
+
+
 def _parse(line: str) -> tuple[str, list[Span]]:
+    if _OPENS_TOKEN.search(line) is None:
+        return line, []  # most lines of a letter: the tokenizer would scan them and find nothing
     plain: list[str] = []
     spans: list[Span] = []
     pos = 0

@@ -27,6 +27,7 @@ from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterEr
 from polyletter.glossary.model import Glossary, Origin, TargetForms, Term, form_key
 from polyletter.grammar import Grammar
 from polyletter.store.fileio import read_text, refuse_outside_link
+from polyletter.yamlio import SafeLoader
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "source_lang", "terms")
@@ -148,10 +149,6 @@ def _load(
     return Glossary(tuple(merged), tuple(Path(p) for p in paths), wanted), problems
 
 
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader where PyYAML was built with it (about 20x faster), else the pure-Python one."""
-
-
 def parse_glossary_text(
     text: str, path: Path, problems: Problems, *, shown: str | None = None
 ) -> tuple[str | None, list[Term]]:
@@ -159,7 +156,7 @@ def parse_glossary_text(
 
     ``shown`` is how the terms' origins name the file (default: ``path`` itself).
     """
-    loader = _SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -74,9 +74,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str, i
         )
     import yaml
 
+    from polyletter.yamlio import safe_load
+
     source = text[4:end]
     try:
-        meta = yaml.safe_load(source) if source.strip() else {}
+        meta = safe_load(source) if source.strip() else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

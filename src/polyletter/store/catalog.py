@@ -356,8 +356,12 @@ def render_catalog(
     master_rel: str,
     line_numbers: Mapping[str, int] | None = None,
     kept_header: Mapping[str, str] | None = None,
+    rendering: str | None = None,
 ) -> str:
     """The PO file text for a language version, entries in the master's order.
+
+    ``rendering`` is the digest of the Markdown written beside it (see
+    :func:`recorded_rendering`).
 
     No dates of polyletter's own in the header: Git records when, and a file
     that changes on every run would make an idempotent re-run impossible. What a
@@ -382,6 +386,7 @@ def render_catalog(
         "X-Generator": f"polyletter {__version__}",
         "X-Polyletter-Master": master_rel,
         "X-Polyletter-Source-Language": master.lang,
+        **({RENDERING_FIELD: rendering} if rendering else {}),
     }
     with contextlib.suppress(ValueError, LookupError):
         po.metadata["Plural-Forms"] = str(get_plural(target))
@@ -401,6 +406,25 @@ def render_catalog(
         )
         po.append(item)
     return str(po) + "\n"
+
+
+RENDERING_FIELD = "X-Polyletter-Rendering"
+"""Header field: the digest of the Markdown polyletter wrote together with this PO."""
+_RENDERING = re.compile(r'^"X-Polyletter-Rendering: ([0-9a-f]{12,64})\\n"$', re.MULTILINE)
+
+
+def recorded_rendering(text: str) -> str | None:
+    """The digest of the Markdown written with this PO text, from its header (None if it has none).
+
+    A Markdown whose text still has that digest is exactly what polyletter
+    wrote, so it holds no hand edit and need not be split into blocks and
+    compared with the entries (what a cold ``status`` on hundreds of letters
+    would spend most of its time on). Only the header, before the first
+    blank line, is searched: an entry's text cannot pose as the field.
+    """
+    end = text.find("\n\n")
+    match = _RENDERING.search(text, 0, end if end >= 0 else len(text))
+    return match[1] if match else None
 
 
 def apply_catalog(master: Letter, entries: Mapping[str, Entry], target: str) -> Letter:

@@ -31,8 +31,8 @@ from polyletter.store.catalog import (
     Entry,
     apply_catalog,
     editor_header,
-    load_catalog,
     parse_catalog,
+    recorded_rendering,
     render_catalog,
 )
 from polyletter.store.fileio import read_text, refuse_outside_link
@@ -49,6 +49,12 @@ HUMAN_ORIGINS = ("human", "review")
 def digest(text: str) -> str:
     """A short fingerprint of a translation as polyletter wrote it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def rendering_digest(md_text: str) -> str:
+    """The fingerprint of a Markdown version about to be written, as :func:`read_text` will give it
+    back (one BOM gone, LF lines): what :func:`load_version` compares the text it reads with."""
+    return digest(md_text.removeprefix("\ufeff").replace("\r\n", "\n"))
 
 
 def stamp(provenance: dict[str, str], translation: str) -> dict[str, str]:
@@ -94,8 +100,10 @@ def load_version(
     refuse_outside_link(po_path, ws.root, what="PO file")
     refuse_outside_link(md_path, ws.root, what="translation")
     recovered: str | None = None
+    rendered: str | None = None
     if po_path.exists():
-        entries = load_catalog(po_path)
+        po_text = read_text(po_path, what="PO file")
+        entries, rendered = parse_catalog(po_text, po_path), recorded_rendering(po_text)
     else:
         entries, recovered = _recover_catalog(ws, po_path, md_path)
     version = LanguageVersion(letter, lang, entries, recovered_from=recovered)
@@ -104,10 +112,11 @@ def load_version(
     md_texts: dict[str, str] = {}
     if md_path.exists():
         md_text = read_text(md_path, what="translation")
-        found = _blocks(md_text, md_path)
+        as_written = rendered is not None and digest(md_text) == rendered
+        found = [] if as_written else _blocks(md_text, md_path)
         expected = list(entries.values())
         shown = [e.translation or e.source for e in expected]
-        if _texts(found) != shown and not _stale_rendering(ws, md_path, po_path, md_text):
+        if not as_written and _texts(found) != shown and not _stale_rendering(ws, md_path, po_path, md_text):
             if len(found) != len(expected):
                 _raise_structure(ws, md_path, found, expected)
             md_texts = {e.block_id: "\n".join(b.lines) for b, e in zip(found, expected, strict=True)}
@@ -281,6 +290,7 @@ def render_version(
 ) -> list[tuple[Path, str]]:
     """The PO and Markdown texts of a version, ready to be written."""
     master_rel = ws.rel(ws.master_path(letter))
+    md_text = render_markdown(apply_catalog(master, entries, lang))
     po_text = render_catalog(
         master,
         entries,
@@ -289,6 +299,6 @@ def render_version(
         master_rel=master_rel,
         line_numbers={b.id: b.source_line for b in master.blocks if b.source_line},
         kept_header=editor_header(ws.po_path(letter, lang)),
+        rendering=rendering_digest(md_text),
     )
-    md_text = render_markdown(apply_catalog(master, entries, lang))
     return [(ws.po_path(letter, lang), po_text), (ws.md_path(letter, lang), md_text)]
