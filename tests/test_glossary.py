@@ -683,6 +683,39 @@ def test_check_terms_does_not_count_a_term_inside_a_longer_one(small: Glossary) 
     assert [(f.term.term, f.target_count) for f in findings] == [("Responsibility to Protect", 0)]
 
 
+def test_a_longer_term_the_source_does_not_have_cannot_swallow_one_it_has() -> None:
+    """ "prevention of atrocity crimes" is "atrocity crimes" only: its Spanish "la prevención de
+    crímenes atroces" is also a variant of "atrocity prevention", which must not take those words."""
+    glossary = shipped()
+    assert find_terms(glossary, "the prevention of atrocity crimes", target_lang="es")
+    assert (
+        check_terms(
+            "the prevention of atrocity crimes", "la prevención de crímenes atroces", glossary, "en", "es"
+        )
+        == []
+    )
+    # Both terms in the source: one phrase cannot be both of them.
+    both = check_terms(
+        "atrocity prevention and atrocity crimes", "la prevención de crímenes atroces", glossary, "en", "es"
+    )
+    assert [(f.term.term, f.target_count) for f in both] == [("atrocity crimes", 0)]
+    # The French side of the same pair, and a miss that stays a miss.
+    assert (
+        check_terms(
+            "the prevention of atrocity crimes",
+            "la prévention des atrocités criminelles",
+            glossary,
+            "en",
+            "fr",
+        )
+        == []
+    )
+    missed = check_terms(
+        "the prevention of atrocity crimes", "la prevención de atrocidades", glossary, "en", "es"
+    )
+    assert [f.term.term for f in missed] == ["atrocity crimes"]
+
+
 def test_check_terms_accepts_arabic_proclitics() -> None:
     glossary = shipped()
     source = "They must prevent genocide and war crimes."

@@ -468,3 +468,66 @@ def test_apertiums_french_of_that_spanish_has_its_tu_forms_flagged(spanish_by_ap
     expected = Counter({"tu": 3, "réactives": 1, "oeuvreras": 1, "toi": 1, "termines": 1, "t'": 1})
     assert found["analyser"] == expected
     assert found["lists"] == expected
+
+
+def _to(salutation: str | None, translation: str, source: str) -> list[Issue]:
+    """The check on one paragraph of a letter that opens with ``salutation`` (word lists only)."""
+    from polyletter.document.letter import Letter
+
+    blocks = [Block("salutation-1", BlockKind.SALUTATION, (salutation,))] if salutation else []
+    paragraph = Block("paragraph-1", BlockKind.PARAGRAPH, (source,))
+    entry = Entry("paragraph-1", source, translation)
+    letter = Letterwide(entries={"paragraph-1": entry}, master=Letter((*blocks, paragraph), "en"))
+    ctx = Context(paragraph, entry, "en", "es", None, LEXICON, letter=letter)
+    return list(Register(use_analyser=False).check(ctx))
+
+
+@pytest.mark.parametrize(
+    ("salutation", "fixed"),
+    [
+        ("Dear Ministers,", "Escribimos a ustedes y contamos con ustedes."),
+        ("Dear Members of the Security Council,", "Escribimos a ustedes y contamos con ustedes."),
+        ("Excellencies,", "Escribimos a ustedes y contamos con ustedes."),
+        ("Excellency,", "Escribimos a usted y contamos con usted."),
+        ("Dear Secretary-General,", "Escribimos a usted y contamos con usted."),
+        ("Dear Ms. Alvarez,", "Escribimos a usted y contamos con usted."),  # no formula: one reader
+        (None, "Escribimos a usted y contamos con usted."),
+    ],
+)
+def test_a_repaired_pronoun_has_the_number_of_the_readers_the_salutation_addresses(
+    salutation: str | None, fixed: str
+) -> None:
+    found = _to(salutation, "Escribimos a ti y contamos contigo.", "We write to you and count on you.")
+    assert [words([i])[0] for i in found] == ["ti", "contigo"]
+    assert all(issue.fix == fixed for issue in found)
+
+
+def test_vosotros_to_one_reader_becomes_usted_and_to_several_ustedes() -> None:
+    source = "We count on you."
+    one = _to("Excellency,", "Contamos con vosotros.", source)
+    several = _to("Excellencies,", "Contamos con vosotros.", source)
+    assert [i.fix for i in one] == ["Contamos con usted."]
+    assert [i.fix for i in several] == ["Contamos con ustedes."]
+
+
+def test_a_vosotros_verb_for_our_we_suggests_the_we_form_and_only_then() -> None:
+    ours = _to("Excellency,", "Os instáis a garantizar la paz.", "We urge you to ensure peace.")
+    verb = next(i for i in ours if "instáis" in i.message)
+    assert '"instamos" if its subject is "we"' in verb.message and verb.fix is None
+    theirs = _to("Excellencies,", "Sabemos que pedís la paz.", "We know that you ask for peace.")
+    assert '"pedimos"' in next(i.message for i in theirs if "pedís" in i.message)
+    no_we = _to("Excellencies,", "Ustedes saben que pedís la paz.", "You know that they ask for peace.")
+    assert all("subject is" not in i.message for i in no_we)
+    assert any("pedís" in i.message for i in no_we)
+
+
+def test_the_lexicon_refuses_an_unknown_number_of_addressees(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from polyletter.errors import InputFormatError
+
+    text = "salutations:\n  all:\n    addressees: many\n    en: ['Dear all,']\n"
+    (tmp_path / "formulas.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFormatError, match="addressees is one or several, not 'many'"):
+        load_lexicon(tmp_path)
+    (tmp_path / "formulas.yaml").write_text(text.replace("many", "several"), encoding="utf-8")
+    formula = load_lexicon(tmp_path).match("Dear all,", "en", "salutation")
+    assert formula is not None and formula.addressees == "several" and formula.forms == {"en": ("Dear all,",)}

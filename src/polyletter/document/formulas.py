@@ -29,6 +29,9 @@ _FINAL = ",:;.،؛!"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
+ADDRESSEES = ("one", "several")
+
+
 @dataclass(frozen=True)
 class Formula:
     """One formula in every language it is known in; the first form of each is the one rendered."""
@@ -36,6 +39,9 @@ class Formula:
     kind: Kind
     id: str
     forms: dict[str, tuple[str, ...]]
+    addressees: str = "one"
+    """``one`` or ``several``: how many readers a salutation addresses ("Excellencies", "Dear
+    Ministers"). The register check repairs "a ti" as "a usted" for one, "a ustedes" for several."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,11 @@ def _parse(text: str, path: Path) -> Lexicon:
         if not isinstance(entries, dict):
             raise InputFormatError(f"{section} must map ids to forms", path=path)
         for formula_id, forms in entries.items():
+            addressees = forms.pop("addressees", "one") if isinstance(forms, dict) else "one"
+            if addressees not in ADDRESSEES:
+                raise InputFormatError(
+                    f"{section}.{formula_id}: addressees is one or several, not {addressees!r}", path=path
+                )
             valid = isinstance(forms, dict) and all(
                 isinstance(v, list) and all(isinstance(f, str) and f.strip() for f in v)
                 for v in forms.values()
@@ -175,7 +186,9 @@ def _parse(text: str, path: Path) -> Lexicon:
                     f"{section}.{formula_id}: give a list of forms per language", path=path
                 )
             formulas.append(
-                Formula(kind, str(formula_id), {base_lang(k): tuple(v) for k, v in forms.items()})
+                Formula(
+                    kind, str(formula_id), {base_lang(k): tuple(v) for k, v in forms.items()}, addressees
+                )
             )
     openers_raw = data.get("openers") or {}
     openers: dict[Kind, dict[str, tuple[str, ...]]] = {"salutation": {}, "closing": {}}

@@ -65,16 +65,21 @@ def check_terms(
     found = find_terms(glossary, src, source_lang, target_lang=target_lang)
     if not found:
         return []
-    in_target: Counter[int] = Counter()
-    for _, _, terms in get_matcher(glossary, target_lang, lenient=True).find(tgt):
-        for term in terms:
-            in_target[id(term)] += 1
     per_term: dict[int, list] = {}
     for match in found:
         per_term.setdefault(id(match.term), []).append(match)
+    in_target: Counter[int] = Counter()
+    claimed: list[tuple[int, int]] = []
+    for start, end, terms in get_matcher(glossary, target_lang, lenient=True).find(tgt):
+        for term in terms:
+            in_target[id(term)] += 1
+        if any(id(term) in per_term for term in terms):
+            claimed.append((start, end))
     findings: list[Finding] = []
     for key, matches in per_term.items():
         term = matches[0].term
+        if in_target[key] < len(matches):
+            in_target[key] += _unclaimed(glossary, term, tgt, target_lang, claimed)
         if in_target[key] >= len(matches):
             continue
         findings.append(
@@ -89,3 +94,20 @@ def check_terms(
             )
         )
     return findings
+
+
+def _unclaimed(glossary: Glossary, term: Term, text: str, target_lang: str, claimed: list) -> int:
+    """How often ``term`` is in ``text`` where no term the source asked for was found.
+
+    The matcher takes the longest form first, across the whole glossary: in
+    "la prevención de crímenes atroces" it finds "atrocity prevention"'s variant
+    and so never "crímenes atroces" inside it. When the source has only
+    "atrocity crimes", that longer term is not what the sentence says, and its
+    words are the shorter term's: they are counted for it here. Only asked
+    for a term found short, so a sentence with every term in place costs nothing more.
+    """
+    alone = glossary.derived(
+        ("term-alone", id(term)), lambda: Glossary((term,), source_lang=glossary.source_lang)
+    )
+    spans = get_matcher(alone, target_lang, lenient=True).find(text)
+    return sum(1 for start, end, _ in spans if not any(s < end and start < e for s, e in claimed))

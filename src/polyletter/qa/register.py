@@ -68,9 +68,10 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from polyletter.document.letter import BlockKind
 from polyletter.qa.base import Check, Context, Issue
 
 FORMAL = "formal"
@@ -651,8 +652,11 @@ SUBJECTS = {"es": ("tú", ES_CLITICS), "fr": ("tu", FR_CLITICS)}
 class _Scan:
     """The rules over one block's translation."""
 
-    def __init__(self, lang: str, text: str, source: str, units: Analysis | None) -> None:
+    def __init__(
+        self, lang: str, text: str, source: str, units: Analysis | None, addressees: str | None = None
+    ) -> None:
         self.lang = lang
+        self.addressees = addressees
         self.words = Words(text)
         self.source_words = set(_WORD.findall(source))
         self.units = units
@@ -729,6 +733,11 @@ class _Scan:
             return  # "tiens", "tienne" alone are forms of tenir
 
         replacement, due, why = None, form.due, form.why
+        by_number = ES_BY_ADDRESSEES.get(self.addressees or "", {}) if self.lang == "es" else {}
+        if lower in by_number:
+            form = replace(form, replacement=by_number[lower])
+            readers = "several readers" if self.addressees == "several" else "one reader"
+            due = f'"{by_number[lower]}" (the letter addresses {readers})'
         if form.kind in ("fixed", "tien"):
             replacement = form.replacement
         elif form.kind == "prepositional":
@@ -797,7 +806,12 @@ class _Scan:
     def verb_message(self, word: str, lemma: str, singular: bool) -> str:
         person = {"es": "tú" if singular else "vosotros", "fr": "tu"}.get(self.lang, "tu")
         about = f"{lemma}, {person}" if lemma else person
-        return f'informal verb "{word}" ({about}) in a formal letter: use {VERB_DUE[self.lang]}; ' + (
+        due = VERB_DUE[self.lang]
+        ours = _we_form(word) if self.lang == "es" and not singular else None
+        if ours and self.source_words & _WE:
+            # "We urge you" -> "instáis": the engine gave "you" the verb; the subject is "we".
+            due += f', or "{ours}" if its subject is "we" as in the source'
+        return f'informal verb "{word}" ({about}) in a formal letter: use {due}; ' + (
             "not fixed automatically (the sentence must agree)"
         )
 
@@ -865,12 +879,38 @@ class _Scan:
             self.add(token.start, token.end, self.verb_message(token.text, "", singular))
 
 
-def scan(lang: str, text: str, source: str = "", units: Analysis | None = None) -> list[Finding]:
-    """Every informal second-person form in ``text`` (a ``lang`` translation of ``source``)."""
+def scan(
+    lang: str, text: str, source: str = "", units: Analysis | None = None, addressees: str | None = None
+) -> list[Finding]:
+    """Every informal second-person form in ``text`` (a ``lang`` translation of ``source``).
+
+    ``addressees`` (``one``, ``several``, None when the salutation does not
+    say) picks the number of a repaired pronoun: "a ti" is "a usted" to the
+    Secretary-General, "a ustedes" to "Dear Ministers".
+    """
     lang = _base(lang)
     if lang not in FORMS or not text.strip():
         return []
-    return _Scan(lang, text, source, units).run()
+    return _Scan(lang, text, source, units, addressees).run()
+
+
+ES_BY_ADDRESSEES = {
+    "several": {"ti": "ustedes", "contigo": "con ustedes"},
+    "one": {"vosotros": "usted", "vosotras": "usted"},
+}
+"""Spanish repairs that depend on how many readers the letter addresses (see :func:`scan`)."""
+
+_ES_WE_ENDINGS = (("áis", "amos"), ("éis", "emos"), ("ís", "imos"), ("ais", "amos"), ("eis", "emos"))
+_WE = frozenset({"we", "We", "WE", "nous", "Nous", "nosotros", "Nosotros"})
+
+
+def _we_form(word: str) -> str | None:
+    """The nosotros form of a vosotros verb (instáis -> instamos, pedís -> pedimos), or None."""
+    lower = word.lower()
+    for ending, ours in _ES_WE_ENDINGS:
+        if lower.endswith(ending) and len(lower) > len(ending) + 1:
+            return matching_case(lower[: -len(ending)] + ours, word)
+    return None
 
 
 def repaired(text: str, findings: Sequence[Finding]) -> str | None:
@@ -884,6 +924,24 @@ def repaired(text: str, findings: Sequence[Finding]) -> str | None:
         last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+def addressees(ctx: Context) -> str | None:
+    """How many readers the letter's salutation addresses (``one``, ``several``), None if unknown.
+
+    Read from the master's salutation as the formula lexicon knows it ("Excellencies," is
+    ``several``); once per language version.
+    """
+    master = ctx.letter.master
+
+    def find() -> str | None:
+        for block in master.blocks if master else ():
+            if block.kind == BlockKind.SALUTATION:
+                formula = ctx.lexicon.match(block.text, ctx.source_lang, "salutation")
+                return formula.addressees if formula else None
+        return None
+
+    return ctx.letter.memo("addressees", find)
 
 
 class Register(Check):
@@ -914,7 +972,7 @@ class Register(Check):
         if self.use_analyser:
             others = (entry.translation for entry in ctx.letter.entries.values())
             units = analysis(ctx.target_lang, text, others)
-        findings = scan(ctx.target_lang, text, ctx.source, units)
+        findings = scan(ctx.target_lang, text, ctx.source, units, addressees(ctx))
         fix = repaired(text, findings)
         for finding in findings:
             yield Issue(finding.message, fix=fix if finding.replacement is not None else None)
