@@ -429,6 +429,10 @@ def test_unmark_strips_marks_and_keeps_literal_ones() -> None:
     assert "Luck" not in words and not any("ZXQ" in w for w in words)
     assert "#R2P" in text and "*rtop" in text and "*fostering" not in text
     assert engine.translate("en", "es", [sentence]) == [text]
+    # Abbreviations come back split at their dots (*P.*S.): no letter of them is a word left in English.
+    postscript = "P.S. We thank you for your unimpeded support."
+    marked = engine.translate_marked("en", "es", [postscript])[0]
+    assert "*P." in marked and engine.unmark(postscript, marked)[1] == ["unimpeded"]
 
 
 # ---------------------------------------------------------------- 9. term protection is linear

@@ -531,3 +531,12 @@ def test_the_lexicon_refuses_an_unknown_number_of_addressees(tmp_path) -> None: 
     (tmp_path / "formulas.yaml").write_text(text.replace("many", "several"), encoding="utf-8")
     formula = load_lexicon(tmp_path).match("Dear all,", "en", "salutation")
     assert formula is not None and formula.addressees == "several" and formula.forms == {"en": ("Dear all,",)}
+
+
+def test_a_clitic_to_several_readers_asks_for_les_and_stays_unfixed() -> None:
+    several = _to("Dear Ministers,", "Te pedimos la paz.", "We ask you for peace.")
+    one = _to("Excellency,", "Os pedimos la paz.", "We ask you for peace.")
+    assert [(words([i])[0], i.fix) for i in several] == [("Te", None)]
+    assert '"les" / "los" (ustedes' in several[0].message
+    assert [(words([i])[0], i.fix) for i in one] == [("Os", None)]
+    assert '"le" / "lo" / "la" (usted)' in one[0].message

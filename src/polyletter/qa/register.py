@@ -738,6 +738,8 @@ class _Scan:
             form = replace(form, replacement=by_number[lower])
             readers = "several readers" if self.addressees == "several" else "one reader"
             due = f'"{by_number[lower]}" (the letter addresses {readers})'
+        if self.lang == "es" and lower in ("te", "os") and self.addressees:
+            due = ES_CLITIC_DUE[self.addressees]
         if form.kind in ("fixed", "tien"):
             replacement = form.replacement
         elif form.kind == "prepositional":
@@ -803,6 +805,12 @@ class _Scan:
             return
         self.add(token.start, token.end, self.verb_message(token.text, lemma, singular=True))
 
+    def es_clitic(self) -> str:
+        """What replaces a te / os joined to a verb, for the letter's readers."""
+        if self.addressees == "several":
+            return "the ustedes clitic (les / los)"
+        return "the usted clitic (le / lo / la)"
+
     def verb_message(self, word: str, lemma: str, singular: bool) -> str:
         person = {"es": "tú" if singular else "vosotros", "fr": "tu"}.get(self.lang, "tu")
         about = f"{lemma}, {person}" if lemma else person
@@ -841,7 +849,7 @@ class _Scan:
         person = "vosotros" if any("pl" in _tags(c) for c in clitics) else "tú"
         if self.lang == "fr":
             person = "tu"
-        due = {"es": "the usted clitic (le / lo / la)", "fr": '"vous"'}.get(self.lang, "the 3rd person")
+        due = {"es": self.es_clitic(), "fr": '"vous"'}.get(self.lang, "the 3rd person")
         message = _message(f"{unit.surface}", f"{_lemma(verb)} + {person}", due, False, CLITIC)
         self.add(unit.start, unit.end, message)
 
@@ -863,7 +871,7 @@ class _Scan:
             singular = True
         elif lower in ES_ENCLITICS or _ES_GERUND_CLITIC.search(lower):
             person = "vosotros" if lower.endswith("os") else "tú"
-            due = "the usted clitic (le / lo / la)"
+            due = self.es_clitic()
             message = _message(token.text, f"clitic, {person}", due, False, CLITIC)
             self.add(token.start, token.end, message)
             return
@@ -893,6 +901,12 @@ def scan(
         return []
     return _Scan(lang, text, source, units, addressees).run()
 
+
+ES_CLITIC_DUE = {
+    "several": '"les" / "los" (ustedes: the letter addresses several readers)',
+    "one": '"le" / "lo" / "la" (usted)',
+}
+"""What a Spanish te / os stands for once the letter's readers are known (never a fix: the verb decides)."""
 
 ES_BY_ADDRESSEES = {
     "several": {"ti": "ustedes", "contigo": "con ustedes"},

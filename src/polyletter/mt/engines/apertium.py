@@ -412,8 +412,13 @@ _MARKED = re.compile(r"(?<!\w)([*@#])(\w[\w'\u2019-]*)")
 
 
 def _reportable(word: str, sentence: str) -> bool:
-    """An unknown word worth a reviewer's look: not a placeholder, not a name."""
-    if DEBRIS_RE.fullmatch(word):
+    """An unknown word worth a reviewer's look: not a placeholder, not a name, not a single letter.
+
+    A letter alone is a piece of an abbreviation Apertium splits at its dots
+    ("P.S." comes back as "*P.*S.", "P" reported for a postscript the reader
+    reads correctly) or a list label, never a word left in English.
+    """
+    if len(word) == 1 or DEBRIS_RE.fullmatch(word):
         return False
     capitalised = any(ch.isupper() for ch in word)
     return not capitalised or (sentence.startswith(word) and not any(ch.isupper() for ch in word[1:]))
