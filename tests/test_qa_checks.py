@@ -39,20 +39,23 @@ def found(
     glossary: Glossary | None = None,
     flags: tuple[str, ...] = (),
     origin: str = "machine",
+    source_lang: str = "en",
 ) -> list[str]:
     """The messages one check gives for a one-block letter."""
     block = Block(f"{kind.value}-1", kind, tuple(source.split("\n")))
     entry = Entry(block.id, block.text, translation, provenance={"origin": origin}, flags=flags)
-    letter = Letter((block,), "en")
-    result = run_checks(letter, {block.id: entry}, glossary, "en", target, checks=[BY_ID[check_id]])
+    letter = Letter((block,), source_lang)
+    result = run_checks(letter, {block.id: entry}, glossary, source_lang, target, checks=[BY_ID[check_id]])
     return [f.message for f in result.findings]
 
 
-def fixed(check_id: str, source: str, translation: str, target: str = "es") -> str | None:
+def fixed(
+    check_id: str, source: str, translation: str, target: str = "es", source_lang: str = "en"
+) -> str | None:
     block = Block("paragraph-1", P, (source,))
     entry = Entry(block.id, source, translation, provenance={"origin": "machine"})
     result = run_checks(
-        Letter((block,), "en"), {block.id: entry}, None, "en", target, checks=[BY_ID[check_id]]
+        Letter((block,), source_lang), {block.id: entry}, None, source_lang, target, checks=[BY_ID[check_id]]
     )
     return result.findings[0].fix if result.findings else None
 
@@ -300,6 +303,23 @@ def test_number_format() -> None:
     assert found("number-format", "700,000 people", "700,000 personas", "es")
     assert found("number-format", "2.5 million", "2.5 millones", "es")
     assert fixed("number-format", "700,000 people", "700,000 personas", "es") == "700.000 personas"
+
+
+def test_a_french_master_grouped_with_plain_spaces_is_read_as_grouped() -> None:
+    """Cameroon's letter: "plus de 3 000 civils ... 700 000 personnes", typed with plain spaces."""
+    source = "Depuis 2016, plus de 3 000 civils ont été tués et plus de 700 000 personnes déplacées."
+    spanish = "Desde 2016, más de 3 000 civiles han sido matados y más de 700 000 personas desplazadas."
+    assert found("number-format", source, spanish, "es", source_lang="fr") == [
+        "'3 000' is not how es writes the number: '3.000'",
+        "'700 000' is not how es writes the number: '700.000'",
+    ]
+    assert fixed("number-format", source, spanish, "es", source_lang="fr") == spanish.replace(
+        "3 000", "3.000"
+    ).replace("700 000", "700.000")
+    good = "Desde 2016, más de 3000 civiles han sido matados y más de 700.000 personas desplazadas."
+    assert not found("number-format", source, good, "es", source_lang="fr")
+    # A comma-grouping source does not start reading spaces: "on the 12 300 people" is two numbers.
+    assert not found("number-format", "on the 12 300 people came", "el 12 300 personas", "es")
 
 
 @pytest.mark.parametrize(

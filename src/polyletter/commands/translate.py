@@ -34,7 +34,9 @@ from polyletter.mt.engines import engines_for, get_engine
 from polyletter.mt.engines.base import Engine
 from polyletter.mt.routing import Route, plan_route
 from polyletter.mt.translator import MachineTranslator, MTStats
+from polyletter.qa import register
 from polyletter.qa.checks import CheckReport, check_version
+from polyletter.qa.register import FORMAL
 from polyletter.readers import read_letter
 from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry
@@ -232,6 +234,8 @@ def _translate(
             entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
+        if ws.config.register == FORMAL:  # lt-proc analyses the version while it is written and committed
+            register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)
         outputs += render_version(ws, master, name, lang, entries)
         results.append(result)
 

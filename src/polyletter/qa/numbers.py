@@ -91,13 +91,23 @@ def _symbols(lang: str) -> tuple[str, str] | None:
 
 
 @functools.cache
+def _group_marks(group: str) -> set[str]:
+    """What separates groups of digits in a source whose language groups with ``group``.
+
+    Where CLDR's separator is a (narrow) no-break space, people type a plain
+    one as often ("plus de 700 000 personnes" in a French master): all three
+    mark a group there. A comma or a full stop is only itself.
+    """
+    return {group, *_SPACES, " "} if group in _SPACES else {group}
+
+
 def _source_number(lang: str) -> re.Pattern[str] | None:
     """A number with a group or decimal separator, as the source language writes it."""
     symbols = _symbols(lang)
     if symbols is None:
         return None
     group, decimal = symbols
-    groups = "[" + re.escape("".join({group, *(_SPACES if group in _SPACES else ())})) + "]"
+    groups = "[" + re.escape("".join(sorted(_group_marks(group)))) + "]"
     point = re.escape(decimal)
     return re.compile(
         rf"(?<![\w.,/])(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+(?:{point}[0-9]+)?|[0-9]+{point}[0-9]+)(?![\w/]|[.,][0-9])"
@@ -146,7 +156,7 @@ class NumberFormat(Check):
             if _SECTION_WORDS.search(ctx.source[: m.start()]):
                 continue  # "section 1.2", "para. 3.1": a numbering, not a quantity
             raw = m.group(0)
-            for space in (group, *_SPACES):
+            for space in _group_marks(group):
                 raw = raw.replace(space, "")
             try:
                 wanted[_digits(m.group(0))] = Decimal(raw.replace(decimal, "."))

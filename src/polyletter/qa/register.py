@@ -445,6 +445,8 @@ def _informal_verb(lang: str, reading: str) -> bool:
     Pronouns and possessives are the closed lists' business (with the contexts
     that the analyser does not see: "Vuestra Excelencia", "le ton").
     """
+    if "<p2>" not in reading:
+        return False  # most readings of a letter: no second person in them at all
     return bool(VERB_TAGS.intersection(_tags(reading.split("+", 1)[0]))) and _informal_reading(lang, reading)
 
 
