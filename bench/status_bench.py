@@ -13,13 +13,15 @@ runs), and times:
   changed since the last run are parsed, median of 5 after one warm-up;
 - the whole ``python -m polyletter status`` process, if the CLI has the command.
 
-Target: under 2 s. Run as ``python bench/status_bench.py [--letters N] [--keep DIR]``.
+Target: the whole process without its cache under 1 s.
+Run as ``python bench/status_bench.py [--letters N] [--keep DIR]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -133,14 +135,19 @@ def time_library(root: Path, runs: int = 5) -> dict[str, tuple[float, list[float
     return figures
 
 
-def time_cli(root: Path, runs: int = 5) -> float | None:
-    """Median wall time of the whole ``polyletter status`` process, or None without the command."""
+def time_cli(root: Path, runs: int = 5, *, cold: bool = False) -> float | None:
+    """Median wall time of the whole ``polyletter status`` process, or None without the command.
+
+    ``cold`` removes the fact cache before each run (a fresh clone), as the target is stated.
+    """
     command = [sys.executable, "-m", "polyletter", "status"]
     probe = subprocess.run([*command, "--help"], cwd=root, capture_output=True, check=False)
     if probe.returncode != 0:
         return None
     times = []
     for _ in range(runs):
+        if cold:
+            shutil.rmtree(root / ".polyletter" / "cache", ignore_errors=True)
         start = time.perf_counter()
         subprocess.run(command, cwd=root, capture_output=True, check=False)
         times.append(time.perf_counter() - start)
@@ -175,13 +182,13 @@ def main() -> None:
         for label, (median, times) in figures.items():
             runs = ", ".join(f"{t:.3f}" for t in times)
             print(f"workspace_status() {label}: median {median:.3f} s of 5 ({runs})")
-        cli = time_cli(root)
-        if cli is None:
+        cli, cli_cold = time_cli(root), time_cli(root, cold=True)
+        if cli is None or cli_cold is None:
             print("polyletter status: not in the CLI yet; process time skipped")
-        else:
-            print(f"polyletter status (whole process, warm cache): median {cli:.3f} s of 5")
-        verdict = max(figures["cold"][0], cli or 0.0)
-        print(f"target < 2 s: {'met' if verdict < 2 else 'MISSED'}")
+            return
+        print(f"polyletter status (whole process, warm cache): median {cli:.3f} s of 5")
+        print(f"polyletter status (whole process, no cache): median {cli_cold:.3f} s of 5")
+        print(f"target: whole process without its cache < 1 s: {'met' if cli_cold < 1 else 'MISSED'}")
 
 
 if __name__ == "__main__":
