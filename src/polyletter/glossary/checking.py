@@ -15,6 +15,7 @@ article may merge with li- ("للإبادة الجماعية"); both are accepte
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -96,6 +97,13 @@ def check_terms(
     return findings
 
 
+@functools.lru_cache(maxsize=1024)
+def _alone(term: Term, source_lang: str, target_lang: str):
+    """The target-side matcher of one term, by value: ``check`` builds a letter's glossary afresh on
+    every run, so a cache kept on the glossary would build these again each time."""
+    return get_matcher(Glossary((term,), source_lang=source_lang), target_lang, lenient=True)
+
+
 def _unclaimed(glossary: Glossary, term: Term, text: str, target_lang: str, claimed: list) -> int:
     """How often ``term`` is in ``text`` where no term the source asked for was found.
 
@@ -106,8 +114,5 @@ def _unclaimed(glossary: Glossary, term: Term, text: str, target_lang: str, clai
     words are the shorter term's: they are counted for it here. Only asked
     for a term found short, so a sentence with every term in place costs nothing more.
     """
-    alone = glossary.derived(
-        ("term-alone", id(term)), lambda: Glossary((term,), source_lang=glossary.source_lang)
-    )
-    spans = get_matcher(alone, target_lang, lenient=True).find(text)
+    spans = _alone(term, glossary.source_lang, target_lang).find(text)
     return sum(1 for start, end, _ in spans if not any(s < end and start < e for s, e in claimed))

@@ -13,6 +13,7 @@ through its node API, which is what gives every entry and key its line number.
 
 from __future__ import annotations
 
+import functools
 import glob
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -290,11 +291,18 @@ def _key_lines(mapping: yaml.MappingNode, path: Path, problems: Problems) -> dic
 
 def _scalar_key(node: yaml.ScalarNode) -> Any:
     """The Python value SafeLoader makes of a key (``no`` -> False), to look lines up by it."""
+    return _scalar_value(node.tag, node.value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar_value(tag: str, value: str) -> Any:
+    """By tag and text (the tag is resolved when the node is composed): a glossary has thousands of
+    keys, mostly the same few (``term``, ``targets``, ``fr``), and a loader costs more than its answer."""
     loader = yaml.SafeLoader("")
     try:
-        return loader.construct_object(node)
+        return loader.construct_object(yaml.ScalarNode(tag, value))
     except yaml.YAMLError:
-        return node.value
+        return value
     finally:
         loader.dispose()
 
