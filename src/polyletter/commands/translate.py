@@ -36,7 +36,6 @@ from polyletter.mt.routing import Route, plan_route
 from polyletter.mt.translator import MachineTranslator, MTStats
 from polyletter.qa import register
 from polyletter.qa.checks import CheckReport, check_version
-from polyletter.qa.register import FORMAL
 from polyletter.readers import read_letter
 from polyletter.store import history, trailers
 from polyletter.store.catalog import Entry
@@ -85,8 +84,7 @@ class LanguageResult:
             "needs_review": list(self.needs_review),
             "human_edits": list(self.human_edits),
             "terms": [
-                {"term": o.term, "target": o.target_text, "status": o.status}
-                for o in self.term_outcomes
+                {"term": o.term, "target": o.target_text, "status": o.status} for o in self.term_outcomes
             ],
             "files_written": [
                 (p.relative_to(root).as_posix() if root is not None and p.is_relative_to(root) else str(p))
@@ -234,7 +232,7 @@ def _translate(
             entry = _machine_entry(item, text, provenance, notes)
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
-        if ws.config.register == FORMAL:  # lt-proc analyses the version while it is written and committed
+        if ws.config.register == register.FORMAL:  # lt-proc analyses it while it is written and committed
             register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)
         outputs += render_version(ws, master, name, lang, entries)
         results.append(result)

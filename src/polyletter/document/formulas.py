@@ -15,13 +15,16 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from polyletter.document.languages import base_lang
 from polyletter.errors import InputFormatError
+
+T = TypeVar("T")
 
 Kind = Literal["salutation", "closing"]
 WORKSPACE_FILE = "formulas.yaml"
@@ -65,9 +68,6 @@ class Lexicon:
         return _openers(self, base_lang(lang), kind).match(_key(text)) is not None
 
 
-_OPENERS: dict[tuple[int, str, Kind], tuple[Lexicon, re.Pattern[str]]] = {}
-
-
 def _openers(lexicon: Lexicon, lang: str, kind: Kind) -> re.Pattern[str]:
     """The openers of ``kind`` in ``lang`` as one pattern matched at the start of a key.
 
@@ -75,16 +75,13 @@ def _openers(lexicon: Lexicon, lang: str, kind: Kind) -> re.Pattern[str]:
     "dearest"), or as a stem when it has six letters or more ("sincere" opens "sincerely").
     Asked for most blocks of every master: one match instead of a loop over the openers.
     """
-    cached = _OPENERS.get((id(lexicon), lang, kind))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1]
-    openers = lexicon.openers.get(kind, {}).get(lang, ())
-    parts = [re.escape(o) if len(o) >= 6 else rf"{re.escape(o)}(?![^\W_])" for o in openers]
-    pattern = re.compile("|".join(parts) if parts else "(?!)")
-    if len(_OPENERS) > 64:
-        _OPENERS.clear()
-    _OPENERS[id(lexicon), lang, kind] = (lexicon, pattern)
-    return pattern
+
+    def build() -> re.Pattern[str]:
+        openers = lexicon.openers.get(kind, {}).get(lang, ())
+        parts = [re.escape(o) if len(o) >= 6 else rf"{re.escape(o)}(?![^\W_])" for o in openers]
+        return re.compile("|".join(parts) if parts else "(?!)")
+
+    return _per_lexicon(lexicon, ("openers", lang, kind), build)
 
 
 def _key(text: str) -> str:
@@ -99,7 +96,23 @@ def _pattern(form: str) -> str:
     return r"\s*.+?\s*".join(parts)
 
 
-_ALTERNATIVES: dict[tuple[int, str, str | None], tuple[Lexicon, re.Pattern[str], tuple[Formula, ...]]] = {}
+_DERIVED: dict[tuple[int, Hashable], tuple[Lexicon, Any]] = {}
+
+
+def _per_lexicon(lexicon: Lexicon, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` for ``key``, once per lexicon object (patterns the reader asks for on every block).
+
+    Keyed by the lexicon's identity and holding it, so a lexicon freed and another allocated at
+    its address is never answered for; bounded, since a workspace lexicon is loaded per run.
+    """
+    cached = _DERIVED.get((id(lexicon), key))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    value = build()
+    if len(_DERIVED) > 64:
+        _DERIVED.clear()
+    _DERIVED[id(lexicon), key] = (lexicon, value)
+    return value
 
 
 def _alternatives(
@@ -111,20 +124,17 @@ def _alternatives(
     fullmatch of an alternation instead of one per form. Group ``i`` belongs to ``formulas[i - 1]``;
     the first alternative that matches wins, as the loop over the lexicon did.
     """
-    cached = _ALTERNATIVES.get((id(lexicon), lang, kind))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1], cached[2]
-    groups, owners = [], []
-    for formula in lexicon.formulas:
-        if kind is None or formula.kind == kind:
-            for form in formula.forms.get(lang, ()):
-                groups.append(f"({_pattern(form)})")
-                owners.append(formula)
-    pattern = re.compile("|".join(groups) if groups else "(?!)")
-    if len(_ALTERNATIVES) > 64:
-        _ALTERNATIVES.clear()
-    _ALTERNATIVES[id(lexicon), lang, kind] = (lexicon, pattern, tuple(owners))
-    return pattern, tuple(owners)
+
+    def build() -> tuple[re.Pattern[str], tuple[Formula, ...]]:
+        groups, owners = [], []
+        for formula in lexicon.formulas:
+            if kind is None or formula.kind == kind:
+                for form in formula.forms.get(lang, ()):
+                    groups.append(f"({_pattern(form)})")
+                    owners.append(formula)
+        return re.compile("|".join(groups) if groups else "(?!)"), tuple(owners)
+
+    return _per_lexicon(lexicon, ("alternatives", lang, kind), build)
 
 
 def load_lexicon(workspace_root: Path | None = None) -> Lexicon:
@@ -186,9 +196,7 @@ def _parse(text: str, path: Path) -> Lexicon:
                     f"{section}.{formula_id}: give a list of forms per language", path=path
                 )
             formulas.append(
-                Formula(
-                    kind, str(formula_id), {base_lang(k): tuple(v) for k, v in forms.items()}, addressees
-                )
+                Formula(kind, str(formula_id), {base_lang(k): tuple(v) for k, v in forms.items()}, addressees)
             )
     openers_raw = data.get("openers") or {}
     openers: dict[Kind, dict[str, tuple[str, ...]]] = {"salutation": {}, "closing": {}}

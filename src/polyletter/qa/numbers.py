@@ -90,17 +90,17 @@ def _symbols(lang: str) -> tuple[str, str] | None:
     )
 
 
-@functools.cache
-def _group_marks(group: str) -> set[str]:
+def _group_marks(group: str) -> frozenset[str]:
     """What separates groups of digits in a source whose language groups with ``group``.
 
     Where CLDR's separator is a (narrow) no-break space, people type a plain
     one as often ("plus de 700 000 personnes" in a French master): all three
     mark a group there. A comma or a full stop is only itself.
     """
-    return {group, *_SPACES, " "} if group in _SPACES else {group}
+    return frozenset({group, *_SPACES, " "} if group in _SPACES else {group})
 
 
+@functools.cache
 def _source_number(lang: str) -> re.Pattern[str] | None:
     """A number with a group or decimal separator, as the source language writes it."""
     symbols = _symbols(lang)

@@ -97,6 +97,14 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") ->
             path=path,
             hint="Re-save it as UTF-8.",
         ) from None
+    return as_read(text)
+
+
+def as_read(text: str) -> str:
+    """``text`` as :func:`read_text` gives a file back: one BOM gone, every line ending ``\\n``.
+
+    What a file polyletter wrote is compared by (the rendering digest, a committed rendering).
+    """
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -35,7 +35,7 @@ from polyletter.store.catalog import (
     recorded_rendering,
     render_catalog,
 )
-from polyletter.store.fileio import read_text, refuse_outside_link
+from polyletter.store.fileio import as_read, read_text, refuse_outside_link
 from polyletter.store.workspace import Workspace
 from polyletter.wording import count
 from polyletter.writers.markdown import render_markdown
@@ -54,7 +54,7 @@ def digest(text: str) -> str:
 def rendering_digest(md_text: str) -> str:
     """The fingerprint of a Markdown version about to be written, as :func:`read_text` will give it
     back (one BOM gone, LF lines): what :func:`load_version` compares the text it reads with."""
-    return digest(md_text.removeprefix("\ufeff").replace("\r\n", "\n"))
+    return digest(as_read(md_text))
 
 
 def stamp(provenance: dict[str, str], translation: str) -> dict[str, str]:
@@ -199,7 +199,7 @@ def _stale_rendering(ws: Workspace, md_path: Path, po_path: Path, md_text: str) 
     try:
         committed_md = history.committed_text(ws.root, md_path)
         if committed_md is not None:  # compared as read: a CRLF or BOM rendering is no edit
-            committed_md = committed_md.removeprefix("\ufeff").replace("\r\n", "\n")
+            committed_md = as_read(committed_md)
         committed_po = history.committed_text(ws.root, po_path) if committed_md == md_text else None
     except GitError:
         return False  # no repository (a version read out of history): nothing to compare with
