@@ -45,6 +45,32 @@ def test_help_starts_without_heavy_imports(tmp_path: Path) -> None:
     assert not heavy & {name.split(".")[0] for name in imported}
 
 
+def test_status_imports_only_what_it_uses(translated) -> None:
+    """A cold ``status`` on hundreds of letters pays for every import at start-up: it loads the
+    glossary, and needs none of the term matching, protection, import or QA machinery."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "polyletter", "status"],
+        capture_output=True,
+        text=True,
+        cwd=translated.root,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "polyletter.glossary.loading" in imported  # the measurement sees the glossary being loaded
+    unused = {"checking", "protection", "importing", "writing", "agreement"}
+    assert not {f"polyletter.glossary.{name}" for name in unused} & imported
+    assert not {name for name in imported if name.startswith(("polyletter.qa", "polyletter.mt.translator"))}
+
+
+def test_the_glossary_package_still_offers_every_name_it_lists() -> None:
+    import polyletter.glossary as glossary
+
+    for name in glossary.__all__:
+        assert getattr(glossary, name).__module__.startswith("polyletter.")
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        glossary.nope  # noqa: B018
+
+
 def test_the_users_day_from_init_to_export(tmp_path: Path, argos_package_factory) -> None:
     assert polyletter("init", "letters-2012", "--example", cwd=tmp_path).returncode == 0
     root = tmp_path / "letters-2012"

@@ -101,7 +101,7 @@ def _entries(ws: Workspace, name: str, lang: str) -> dict:
     try:
         return load_version(ws, name, lang).entries
     except PolyletterError:
-        return load_catalog(ws.po_path(name, lang))
+        return load_catalog(ws.po_path(name, lang), root=ws.root)
 
 
 def table_header(comparison: Comparison) -> list[str]:

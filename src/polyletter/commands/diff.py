@@ -203,7 +203,7 @@ def _folded_entries(
     try:
         return load_version(ws, name, lang, editor=editor).entries
     except PolyletterError:
-        return load_catalog(ws.po_path(name, lang))
+        return load_catalog(ws.po_path(name, lang), root=ws.root)
 
 
 def word_diff(old: str, new: str) -> WordOps:

@@ -115,7 +115,7 @@ def _record(ws: Workspace, letter: str, name: str, tag: str, master_path: Path) 
             continue
         lang = parts[1]
         version = ReleasedVersion(lang, blobs[rel], blobs.get(f"translations/{lang}/{letter}.md"))
-        for entry in load_catalog(ws.root / rel).values():
+        for entry in load_catalog(ws.root / rel, root=ws.root).values():
             version.entries += 1
             origin = entry.origin
             if not entry.translation:

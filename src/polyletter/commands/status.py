@@ -35,6 +35,7 @@ from polyletter.document.letter import Letter
 from polyletter.errors import PolyletterError
 from polyletter.store import history
 from polyletter.store.catalog import Entry, load_catalog
+from polyletter.store.fileio import InsideReader
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
 PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted", "export-stale")
@@ -134,7 +135,8 @@ def workspace_status(
     else:
         masters = _masters(ws.translations / source)
     po_langs = _po_languages(ws.translations, source)
-    glossary_bytes = _glossary_bytes(ws)
+    read = InsideReader(ws.root)
+    glossary_digest = _glossary_digest(ws)
     dirty = dirty_files(ws)
     cache = _FactCache(ws.cache_dir / "status.json", enabled=use_cache)
     targets = [t for t in ws.config.targets if t != source]
@@ -146,18 +148,18 @@ def workspace_status(
     # workers that parse them; the parent only lists what is there.
     empty = not cache.old
     for name in sorted(masters):
-        master_bytes = None if empty else _read_bytes(masters[name])
+        master_bytes = None if empty else read(masters[name])
         langs = targets + sorted({lang for lang, names in po_langs.items() if name in names} - set(targets))
         for lang in langs:
             order.append((name, lang))
-            if empty and ws.po_path(name, lang).exists():
+            if empty and name in po_langs.get(lang, ()):
                 todo.setdefault(name, []).append(lang)
                 continue
             if master_bytes is None:
-                master_bytes = _read_bytes(masters[name])
-            po_bytes = _read_bytes(ws.po_path(name, lang))
+                master_bytes = read(masters[name])
+            po_bytes = read(ws.po_path(name, lang))
             keys[name, lang] = key = _fact_key(
-                source, master_bytes, po_bytes, _read_bytes(ws.md_path(name, lang)), glossary_bytes
+                source, master_bytes, po_bytes, read(ws.md_path(name, lang)), glossary_digest
             )
             facts = cache.get(f"{name}/{lang}", key)
             if facts is None and po_bytes is None:
@@ -167,7 +169,7 @@ def workspace_status(
                 todo.setdefault(name, []).append(lang)
             else:
                 known[name, lang] = facts
-    for (name, lang), (facts, key) in _compute(ws, masters, todo, glossary_bytes).items():
+    for (name, lang), (facts, key) in _compute(ws, masters, todo, glossary_digest).items():
         known[name, lang] = facts
         cache.put(f"{name}/{lang}", key, facts)
     cache.save(keep_others=letter is not None)
@@ -198,6 +200,8 @@ PARALLEL_FROM = 64
 it, starting the workers costs more than it saves."""
 PER_WORKER = 32
 """Fewest versions worth a worker process of their own."""
+CHUNKS_PER_WORKER = 8
+"""How many pieces each worker's share is cut into, so a worker the machine slows down takes fewer."""
 
 
 Computed = dict[tuple[str, str], tuple[dict[str, Any], str]]
@@ -205,7 +209,7 @@ Computed = dict[tuple[str, str], tuple[dict[str, Any], str]]
 
 
 def _compute(
-    ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]], glossary_bytes: bytes
+    ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]], glossary_digest: bytes
 ) -> Computed:
     """Facts for the versions the cache could not answer, in parallel when there are many.
 
@@ -219,7 +223,7 @@ def _compute(
     count = sum(len(langs) for _, _, langs in jobs)
     workers = min(os.cpu_count() or 1, 8, max(1, count // PER_WORKER))
     if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork") or sys.platform != "linux":
-        return _compute_serial(ws, jobs, glossary, glossary_bytes)
+        return _compute_serial(ws, jobs, glossary, glossary_digest)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -227,14 +231,17 @@ def _compute(
     # CLDR's data for the source language (a master's date). Done once here, inherited by all.
     import polyletter.store.versions  # noqa: F401
 
-    _read_master(jobs[0][1], ws.config.source)
-    chunks = [jobs[i::workers] for i in range(workers)]
+    _read_master(ws, jobs[0][1])
+    # Many small chunks, taken by whichever worker is free: on a shared machine one worker is often
+    # slowed down, and with one chunk each the run waits for the slowest.
+    step = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
+    chunks = [jobs[i : i + step] for i in range(0, len(jobs), step)]
     results: Computed = {}
     context = multiprocessing.get_context("fork")
-    _INHERITED["glossary"] = glossary  # the forked workers have it already: nothing to pickle
+    _INHERITED.update(ws=ws, glossary=glossary)  # the forked workers have both: nothing to pickle
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for part in pool.map(_compute_inherited, [ws] * workers, chunks, [glossary_bytes] * workers):
+            for part in pool.map(_compute_inherited, chunks, [glossary_digest] * len(chunks)):
                 results.update(part)
     finally:
         _INHERITED.clear()
@@ -242,33 +249,30 @@ def _compute(
 
 
 _INHERITED: dict[str, Any] = {}
-"""What forked status workers take from their parent's memory instead of a pipe (the glossary)."""
+"""What forked status workers take from their parent's memory instead of a pipe (the workspace
+and its glossary)."""
 
 
-def _compute_inherited(
-    ws: Workspace, jobs: list[tuple[str, Path, list[str]]], glossary_bytes: bytes
-) -> Computed:
-    return _compute_serial(ws, jobs, _INHERITED.get("glossary"), glossary_bytes)
+def _compute_inherited(jobs: list[tuple[str, Path, list[str]]], glossary_digest: bytes) -> Computed:
+    return _compute_serial(_INHERITED["ws"], jobs, _INHERITED.get("glossary"), glossary_digest)
 
 
 def _compute_serial(
-    ws: Workspace, jobs: list[tuple[str, Path, list[str]]], glossary: Any, glossary_bytes: bytes
+    ws: Workspace, jobs: list[tuple[str, Path, list[str]]], glossary: Any, glossary_digest: bytes
 ) -> Computed:
     results: Computed = {}
     source = ws.config.source
+    read = InsideReader(ws.root)
     for name, master_path, langs in jobs:
-        master_bytes = _read_bytes(master_path)
-        master, problem = _read_master(master_path, source)
+        master_bytes = read(master_path)
+        master, problem = _read_master(ws, master_path)
         letter_terms = _letter_terms(glossary, master, name)
         for lang in langs:
-            key = _fact_key(
-                source,
-                master_bytes,
-                _read_bytes(ws.po_path(name, lang)),
-                _read_bytes(ws.md_path(name, lang)),
-                glossary_bytes,
-            )
-            results[name, lang] = (_facts(ws, name, lang, master, problem, glossary, letter_terms), key)
+            po_path, md_path = ws.po_path(name, lang), ws.md_path(name, lang)
+            files = {po_path: read(po_path), md_path: read(md_path)}
+            key = _fact_key(source, master_bytes, files[po_path], files[md_path], glossary_digest)
+            facts = _facts(ws, name, lang, master, problem, glossary, letter_terms, files)
+            results[name, lang] = (facts, key)
     return results
 
 
@@ -325,21 +329,25 @@ def _facts(
     master_problem: str | None,
     glossary: Any = None,
     letter_terms: Callable[[], Any] | None = None,
+    files: dict[Path, bytes | None] | None = None,
 ) -> dict[str, Any]:
-    """What a present PO, its Markdown, the master and the glossary decide about a version."""
+    """What a present PO, its Markdown, the master and the glossary decide about a version.
+
+    ``files``: the PO's and Markdown's bytes, read once for the cache key and the facts both.
+    """
     from polyletter.store.versions import glossary_stale, load_version, recorded_under_other_glossary
 
     facts: dict[str, Any] = {"blocks": len(master.blocks) if master else 0}
     entries: dict[str, Entry] = {}
     try:
-        version = load_version(ws, letter, lang)
+        version = load_version(ws, letter, lang, files=files)
         entries = version.entries
         facts["edited_blocks"] = list(version.folded)
         facts["edited_in"] = sorted(version.folded_from)
     except PolyletterError as err:
         facts["problem"] = str(err)
         try:
-            entries = load_catalog(ws.po_path(letter, lang))
+            entries = load_catalog(ws.po_path(letter, lang), root=ws.root)
         except PolyletterError:
             return facts
     if master_problem:
@@ -382,12 +390,17 @@ def _letter_terms(glossary: Any, master: Letter | None, name: str) -> Callable[[
     return build
 
 
-def _read_master(path: Path, source: str) -> tuple[Letter | None, str | None]:
-    """The master, or why it cannot be read (every version of it is then ``invalid``)."""
+def _read_master(ws: Workspace, path: Path) -> tuple[Letter | None, str | None]:
+    """The master, or why it cannot be read (every version of it is then ``invalid``).
+
+    Refused as :meth:`Workspace.master_path` refuses it when it is a link leading outside: status
+    lists the masters' folder itself, and must not read what ``translate`` would not.
+    """
     from polyletter.readers import read_letter
+    from polyletter.store.fileio import refuse_outside_link
 
     try:
-        return read_letter(path, source), None
+        return read_letter(refuse_outside_link(path, ws.root, what="master letter"), ws.config.source), None
     except PolyletterError as err:
         return None, f"master: {err}"
 
@@ -443,20 +456,22 @@ class _FactCache:
             write_atomic(self.path, json.dumps({"code": self.code, "versions": versions}, sort_keys=True))
 
 
-def _glossary_bytes(ws: Workspace) -> bytes:
-    """The glossary files' and the workspace formula lexicon's bytes, for the fact cache.
+def _glossary_digest(ws: Workspace) -> bytes:
+    """A digest of the glossary files' and the workspace formula lexicon's bytes, for the fact cache.
 
     A glossary change can make blocks stale; a lexicon change can give a master's blocks other
-    roles (and so other ids): either must empty the cached facts.
+    roles (and so other ids): either must empty the cached facts. Digested once here, not once
+    per version: a coalition glossary is tens of kilobytes, a version's files a few.
     """
     from polyletter.document.formulas import WORKSPACE_FILE
     from polyletter.glossary.workspace import glossary_paths
 
     lexicon = _read_bytes(ws.root / WORKSPACE_FILE) or b""
     try:
-        return b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws)) + b"\1" + lexicon
+        parts = b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws)) + b"\1" + lexicon
     except PolyletterError:
-        return b"?" + lexicon
+        parts = b"?" + lexicon
+    return hashlib.sha1(parts).digest()
 
 
 def _workspace_glossary(ws: Workspace):
@@ -498,6 +513,7 @@ def _code_fingerprint() -> str:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """A configured file's bytes (a glossary, the lexicon: they may live outside the workspace)."""
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -18,7 +18,7 @@ from pathlib import Path
 from polyletter import __version__
 from polyletter.document.letter import Letter
 from polyletter.errors import InputFormatError
-from polyletter.store.fileio import read_text
+from polyletter.store.fileio import read_text, refuse_outside_link
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,13 @@ class Entry:
         return self.source == source and bool(self.translation)
 
 
-def load_catalog(path: Path) -> dict[str, Entry]:
-    """Entries of a PO file by block id; an absent file is an empty catalog."""
+def load_catalog(path: Path, *, root: Path | None = None) -> dict[str, Entry]:
+    """Entries of a PO file by block id; an absent file is an empty catalog.
+
+    With ``root`` (the workspace), a PO that is a link leading out of it is refused, not read.
+    """
+    if root is not None:
+        refuse_outside_link(path, root, what="PO file")
     if not path.exists():
         return {}
     return parse_catalog(read_text(path, what="PO file"), path)
@@ -110,6 +115,8 @@ def _read_polib(text: str, path: Path) -> dict[str, Entry]:
 
 
 def _other_flags(flags: list[str]) -> tuple[str, ...]:
+    if not flags:
+        return ()  # most entries: nothing to sort out
     return tuple(dict.fromkeys(f for f in flags if f and f != "fuzzy"))
 
 
@@ -144,11 +151,16 @@ _KEYWORDS = {"msgctxt": "ctx", "msgid": "msgid", "msgstr": "msgstr"}
 
 _STRING = r'("[^\n]*"(?:\n"[^\n]*")*)'
 _ENTRY = re.compile(
-    r"((?:#[^\n]*\n)*)"  # comments and flags
+    r"((?:#(?: [^\n]*)?\n)*)"  # translator comments ("# origin: machine"), where provenance lives
+    r"(?:#\.(?: [^\n]*)?\n)*"  # extracted comments ("#. kind: paragraph")
+    r"(?:#:(?: [^\n]*)?\n)*"  # references
+    r"((?:#,(?: [^\n]*)?\n)*)"  # flags
     rf"(?:msgctxt {_STRING}\n)?msgid {_STRING}\nmsgstr {_STRING}"
     r"(?:\n\n|\n?\Z)"
 )
-"""One entry exactly as polib writes it: a file made of these is read by regular expressions."""
+"""One entry exactly as polib writes it, its comments in polib's order: a file made of these is
+read by regular expressions. Anything else (``#|``, ``#~``, another order) is the line reader's."""
+_COMMENT_MARK = re.compile(r"^# ?", re.MULTILINE)
 
 
 def _read_entries(text: str) -> dict[str, Entry] | None:
@@ -168,24 +180,16 @@ def _read_entries(text: str) -> dict[str, Entry] | None:
         if match is None or match.end() == pos:
             return _read_simple(text)
         pos = match.end()
-        comments, ctx, msgid, msgstr = match.groups()
+        notes, flag_lines, ctx, msgid, msgstr = match.groups()
         flags: list[str] = []
-        notes: list[str] = []
-        for line in comments.split("\n"):
-            mark = line[1:2]
-            if mark in (" ", ""):
-                if line:
-                    notes.append(line[2:])
-            elif mark not in ",.:" or line[2:3] not in ("", " "):
-                return _read_simple(text)  # "#|" (a previous msgid), "#~" (obsolete), ...: it decides
-            elif mark == ",":
+        if flag_lines:
+            for line in flag_lines[:-1].split("\n"):
                 flags += [flag.strip() for flag in line[2:].split(",")]
-        fields = [_joined(s) for s in (ctx, msgid, msgstr)] if ctx is not None else None
-        if fields is None:
+        if ctx is None:
             if entries or _joined(msgid) != "":  # only the header goes without a block id
                 return _read_simple(text)
             continue
-        block_id, source, translation = fields
+        block_id, source, translation = _joined(ctx), _joined(msgid), _joined(msgstr)
         if block_id is None or source is None or translation is None or not block_id:
             return _read_simple(text)
         if block_id in entries:
@@ -195,7 +199,7 @@ def _read_entries(text: str) -> dict[str, Entry] | None:
             source,
             translation,
             "fuzzy" in flags,
-            _parse_provenance("\n".join(notes)),
+            _parse_provenance(_COMMENT_MARK.sub("", notes)) if notes else {},
             None,
             _other_flags(flags),
         )

@@ -9,6 +9,7 @@ file or the new one, never a truncated mix.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import re
@@ -62,6 +63,72 @@ def _link_below(top: str, relative: str) -> bool:
     return False
 
 
+class InsideReader:
+    """Bytes of files in a workspace, read without ever following a link out of it.
+
+    For a reader that touches every version's files and must stay fast (``status`` hashes them
+    all for its cache): :func:`refuse_outside_link` costs a few ``lstat`` calls per file, so here
+    each folder is checked once per reader and the file itself is opened with ``O_NOFOLLOW``.
+    A file behind a link that leads outside is not read: its bytes are a mark naming where the
+    link leads, so a cache keyed by them changes when the link does, and whoever then reads the
+    file properly (``load_version``) refuses it with a message. A reader lives for one run: a
+    folder replaced by a link afterwards is checked by the next one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(os.path.abspath(root))
+        self._folders: dict[str, bool] = {}
+
+    def __call__(self, path: Path) -> bytes | None:
+        """The file's bytes; None when there is no file (absent, or a folder)."""
+        text = os.fspath(path)
+        if not os.path.isabs(text) or "/." in text or "//" in text:
+            text = os.path.abspath(text)  # workspace paths are absolute and clean: rarely needed
+        folder = os.path.dirname(text)
+        inside = self._folders.get(folder)
+        if inside is None:
+            inside = self._folders[folder] = self._inside(folder)
+        if inside:
+            try:
+                fd = os.open(text, os.O_RDONLY | _NOFOLLOW)
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+            except OSError as err:
+                if err.errno != errno.ELOOP:
+                    raise
+                inside = self._inside(text)  # the file itself is a link: followed if it stays inside
+            else:
+                if not _NOFOLLOW and os.path.islink(text):
+                    os.close(fd)
+                    inside = self._inside(text)
+                else:
+                    return _read_fd(fd)
+        if not inside:
+            return b"\0outside the workspace: " + os.fsencode(os.path.realpath(text))
+        try:
+            return _read_fd(os.open(text, os.O_RDONLY))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def _inside(self, path: str) -> bool:
+        try:
+            refuse_outside_link(Path(path), self.root)
+        except InputFormatError:
+            return False
+        return True
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_fd(fd: int) -> bytes | None:
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read()
+        except IsADirectoryError:
+            return None
+
+
 @functools.lru_cache(maxsize=64)
 def _resolved(root: str) -> Path:
     """A workspace root with its links resolved: asked for every file read, the same few roots."""
@@ -84,7 +151,21 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") ->
             path=path,
             hint="Is this the right file? A letter is a few pages of text.",
         )
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), path, limit=limit, what=what)
+
+
+def decode_text(data: bytes, path: Path, *, limit: int = MAX_TEXT_BYTES, what: str = "file") -> str:
+    """Bytes already read from ``path`` as :func:`read_text` gives them back, with its refusals.
+
+    For a caller that needed the bytes themselves first (``status`` hashes them), so a file is
+    read once.
+    """
+    if len(data) > limit:
+        raise InputFormatError(
+            f"{what} is {len(data) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit",
+            path=path,
+            hint="Is this the right file? A letter is a few pages of text.",
+        )
     if b"\x00" in data:
         raise InputFormatError(
             f"{what} is binary, not text", path=path, hint="Save it as UTF-8 plain text or Markdown."

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +35,7 @@ from polyletter.store.catalog import (
     recorded_rendering,
     render_catalog,
 )
-from polyletter.store.fileio import as_read, read_text, refuse_outside_link
+from polyletter.store.fileio import as_read, decode_text, read_text, refuse_outside_link
 from polyletter.store.workspace import Workspace
 from polyletter.wording import count
 from polyletter.writers.markdown import render_markdown
@@ -90,28 +90,34 @@ def require_version(ws: Workspace, letter: str, lang: str) -> Path:
 
 
 def load_version(
-    ws: Workspace, letter: str, lang: str, *, editor: Callable[[Path], str | None] | None = None
+    ws: Workspace,
+    letter: str,
+    lang: str,
+    *,
+    editor: Callable[[Path], str | None] | None = None,
+    files: Mapping[Path, bytes | None] | None = None,
 ) -> LanguageVersion:
     """The PO entries of a version with every human edit (PO or Markdown) folded in.
 
     ``editor(path)`` says who edited a file; it is asked only when an edit is found.
+    ``files`` holds the PO's and Markdown's bytes when the caller has read them already
+    (None: the file is absent); they are checked and decoded as if read here.
     """
     po_path, md_path = ws.po_path(letter, lang), ws.md_path(letter, lang)
     refuse_outside_link(po_path, ws.root, what="PO file")
     refuse_outside_link(md_path, ws.root, what="translation")
+    po_text, md_text = _text(po_path, "PO file", files), _text(md_path, "translation", files)
     recovered: str | None = None
     rendered: str | None = None
-    if po_path.exists():
-        po_text = read_text(po_path, what="PO file")
+    if po_text is not None:
         entries, rendered = parse_catalog(po_text, po_path), recorded_rendering(po_text)
     else:
-        entries, recovered = _recover_catalog(ws, po_path, md_path)
+        entries, recovered = _recover_catalog(ws, po_path, md_path, md_text is not None)
     version = LanguageVersion(letter, lang, entries, recovered_from=recovered)
     today = dt.date.today().isoformat()
 
     md_texts: dict[str, str] = {}
-    if md_path.exists():
-        md_text = read_text(md_path, what="translation")
+    if md_text is not None:
         as_written = rendered is not None and digest(md_text) == rendered
         found = [] if as_written else _blocks(md_text, md_path)
         expected = list(entries.values())
@@ -150,7 +156,17 @@ def load_version(
     return version
 
 
-def _recover_catalog(ws: Workspace, po_path: Path, md_path: Path) -> tuple[dict[str, Entry], str | None]:
+def _text(path: Path, what: str, files: Mapping[Path, bytes | None] | None) -> str | None:
+    """A version's file as text, None when it is absent; from ``files`` when the caller read it."""
+    if files is not None and path in files:
+        data = files[path]
+        return None if data is None else decode_text(data, path, what=what)
+    return read_text(path, what=what) if path.exists() else None
+
+
+def _recover_catalog(
+    ws: Workspace, po_path: Path, md_path: Path, md_exists: bool
+) -> tuple[dict[str, Entry], str | None]:
     """The entries of a deleted PO, from the newest commit that had it; ``({}, None)`` for a new version.
 
     A PO deleted by hand (or by a tool) must not turn the human translations it
@@ -168,7 +184,7 @@ def _recover_catalog(ws: Workspace, po_path: Path, md_path: Path) -> tuple[dict[
     if found is not None:
         commit, text = found
         return parse_catalog(text, po_path), commit
-    if md_path.exists():
+    if md_exists:
         raise WorkspaceStateError(
             f"has no PO next to it ({ws.rel(po_path)} is missing and not in Git history), "
             "so its translations cannot be told apart from human ones",
