@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import polib
@@ -239,62 +237,3 @@ def test_a_workspace_inside_a_larger_repository(translated: Workspace, tmp_path:
     edit_md(ws, "es", "paragraph-3", "Texto corregido.")
     es = _by_lang(ws)["es"]
     assert es.uncommitted_files == ["translations/es/r2p-2012.md"]
-
-
-# --------------------------------------------------------------------------
-# Links out of the workspace
-# --------------------------------------------------------------------------
-
-_OPENED: list[int] = []
-"""The file descriptor the audit hook below logs opened paths to, while a test wants it (forked
-status workers inherit both, so the parallel path is watched too)."""
-
-
-def _log_opens(event: str, args: tuple) -> None:
-    if event == "open" and _OPENED and isinstance(args[0], (str, bytes)):
-        os.write(_OPENED[0], os.fsencode(os.path.abspath(args[0])) + b"\n")
-
-
-@pytest.fixture
-def opened(tmp_path: Path):
-    """Returns every path opened so far in the test (an audit hook cannot be removed: it idles outside)."""
-    if not getattr(sys, "_polyletter_open_hook", False):
-        sys.addaudithook(_log_opens)
-        sys._polyletter_open_hook = True  # type: ignore[attr-defined]
-    log = tmp_path / "opened.log"
-    _OPENED.append(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND))
-    try:
-        yield lambda: log.read_text("utf-8", errors="replace").splitlines()
-    finally:
-        os.close(_OPENED.pop())
-
-
-@pytest.mark.parametrize("parallel", [False, True])
-@pytest.mark.parametrize("linked", ["fr/r2p-2012.po", "fr/r2p-2012.md", "es", "en/r2p-2012.md"])
-def test_a_link_out_of_the_workspace_is_never_read(
-    translated: Workspace, tmp_path: Path, monkeypatch, opened, linked: str, parallel: bool
-) -> None:
-    """A version (or a whole language folder) linked outside is invalid, and nothing outside is opened:
-    not to hash it for the cache, not to list its entries."""
-    ws = translated
-    outside = tmp_path / "outside"
-    target = ws.translations / linked
-    shutil.copytree(target, outside) if target.is_dir() else shutil.copy(target, outside)
-    shutil.rmtree(target) if target.is_dir() else target.unlink()
-    target.symlink_to(outside, target_is_directory=outside.is_dir())
-    if parallel:
-        monkeypatch.setattr(status_module, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(status_module, "PER_WORKER", 1)
-        monkeypatch.setattr(status_module.os, "cpu_count", lambda: 2)
-    before = len(opened())  # the copy above opened the outside file: that was the test, not status
-    statuses = workspace_status(ws, use_cache=False) + workspace_status(ws)
-    linked_langs = {"es"} if linked == "es" else {"fr", "es"} if linked.startswith("en/") else {"fr"}
-    for item in statuses:
-        if item.lang in linked_langs:
-            assert item.state == "invalid", item
-            assert "outside the workspace" in (item.problem or "")
-        else:
-            assert item.state == "up-to-date", item
-    seen = opened()[before:]
-    assert any(p.startswith(str(ws.translations)) for p in seen)  # the hook does watch
-    assert [p for p in seen if p.startswith(str(outside))] == []

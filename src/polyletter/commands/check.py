@@ -93,7 +93,8 @@ def check_letter(ws: Workspace, letter: str, langs: Sequence[str] | None = None)
             )
             continue
         entries = load_version(ws, name, lang).entries
-        register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)  # lt-proc, meanwhile
+        # lt-proc starts meanwhile
+        register.prepare(lang, [e.translation for e in entries.values()], ws.cache_folder())
         report.add(subject.run(entries, lang, memory.for_version(master, entries, lang)))
     memory.close()
     return report

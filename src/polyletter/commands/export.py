@@ -158,11 +158,14 @@ def export_state(ws: Workspace, name: str, lang: str) -> ExportState:
     log`` per existing export; no python-docx (``status`` calls this).
     """
     from polyletter.ooxml.package import read_core_provenance
+    from polyletter.store.fileio import leads_outside
 
     path = ws.export_path(name, lang)
     rel = ws.rel(path)
     if not path.is_file():
         return ExportState(rel, "none")
+    if leads_outside(path, ws.root):
+        return ExportState(rel, "stale", reason="a link leading out of the workspace (export replaces it)")
     recorded = read_core_provenance(path)
     if recorded is None:
         return ExportState(rel, "stale", reason="not a polyletter export (no readable core properties)")

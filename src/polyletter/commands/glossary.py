@@ -24,7 +24,7 @@ from polyletter.glossary import (
 )
 from polyletter.glossary.workspace import glossary_paths
 from polyletter.store import history, trailers
-from polyletter.store.fileio import write_atomic
+from polyletter.store.fileio import refuse_outside_link, write_atomic
 from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import Workspace
 from polyletter.wording import count
@@ -142,7 +142,8 @@ def import_terms(
         raise GlossaryError(
             "cannot tell the format of this term base", path=path, hint="Use .csv or .tbx, or pass --format."
         )
-    terms = import_tbx(Path(path)) if kind == "tbx" else import_csv(Path(path))
+    source = refuse_outside_link(Path(path), ws.root, what="term base")
+    terms = import_tbx(source) if kind == "tbx" else import_csv(source)
     target = Path(into) if into else ws.root / "glossary" / f"{Path(path).stem}.yaml"
     if not target.is_absolute():
         target = ws.root / target

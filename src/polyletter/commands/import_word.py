@@ -67,7 +67,9 @@ def import_word(ws: Workspace, path: Path | str, *, name: str, lang: str | None 
 
 
 def _check_target(ws: Workspace, letter: str, lang: str, target: Path) -> None:
-    """No other master of the same name (another suffix); no translation where the master would go."""
+    """No other master of the same name (another suffix); no translation where the master would go;
+    not a link out of the workspace where the master would go (it is compared before it is replaced)."""
+    refuse_outside_link(target, ws.root, what="master letter")
     for suffix in MASTER_SUFFIXES:
         other = target.with_suffix(suffix)
         if suffix != ".md" and other.exists():

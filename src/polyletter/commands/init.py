@@ -13,7 +13,7 @@ from polyletter.errors import ConfigError, WorkspaceStateError
 from polyletter.mt.engines import engine_names
 from polyletter.store import history, trailers
 from polyletter.store.config import CONFIG_NAME, default_config_text
-from polyletter.store.fileio import write_atomic
+from polyletter.store.fileio import refuse_outside_link, write_atomic
 
 GITIGNORE = "# polyletter build output and caches\nexports/\n.polyletter/\n"
 EXAMPLE_LETTER = "r2p-2012"
@@ -71,6 +71,7 @@ def init_workspace(
     kept = [t for t in targets if t != source]
     write_atomic(config_path, default_config_text(source, kept, engine))
     gitignore = directory / ".gitignore"
+    refuse_outside_link(gitignore, directory, what=".gitignore")
     existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
     if "exports/" not in existing:
         write_atomic(gitignore, (existing.rstrip("\n") + "\n\n" if existing else "") + GITIGNORE)

@@ -18,6 +18,7 @@ from polyletter.document.languages import normalise_lang
 from polyletter.document.letter import BlockKind, Letter, parse_signatories
 from polyletter.errors import LetterNotFoundError
 from polyletter.readers import read_letter
+from polyletter.store.fileio import refuse_outside_link
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
 
@@ -87,7 +88,7 @@ def inspect_letter(ws: Workspace, letter: str) -> Reading:
                 f"{letter}: {rel.parts[0]!r} is not a language folder", hint="Use translations/<lang>/."
             ) from None
         name = ws.letter_name(path.stem)
-    read = read_letter(path, lang)
+    read = read_letter(refuse_outside_link(path, ws.root, what="master letter"), lang)
     roles = read.meta.get("roles")
     overridden = frozenset(int(n) for n in roles) if isinstance(roles, dict) else frozenset()
     return Reading(name, path, read, overridden)

@@ -16,7 +16,7 @@ from polyletter.errors import InputFormatError, WorkspaceStateError
 from polyletter.memory import MEMORY_DIR, TranslationMemory, Unit
 from polyletter.memory.tmx import parse_tmx, refuse_size, write_tmx
 from polyletter.store import history, trailers
-from polyletter.store.fileio import output_file, write_atomic
+from polyletter.store.fileio import output_file, refuse_outside_link, write_atomic
 from polyletter.store.lock import workspace_lock
 from polyletter.store.workspace import Workspace
 from polyletter.wording import count
@@ -88,7 +88,7 @@ def import_memory(ws: Workspace, file: Path | str, *, name: str | None = None) -
     codes, at least one unit from the workspace's source language); a file
     that fails changes nothing.
     """
-    source = Path(file)
+    source = refuse_outside_link(Path(file), ws.root, what="TMX file")
     if not source.is_file():
         raise InputFormatError("no such file", path=source, hint="Give the path of a .tmx file.")
     refuse_size(source.stat().st_size, source)  # before reading it into memory

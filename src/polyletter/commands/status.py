@@ -35,7 +35,7 @@ from polyletter.document.letter import Letter
 from polyletter.errors import PolyletterError
 from polyletter.store import history
 from polyletter.store.catalog import Entry, load_catalog
-from polyletter.store.fileio import InsideReader
+from polyletter.store.fileio import InsideReader, usable_cache_file
 from polyletter.store.workspace import MASTER_SUFFIXES, Workspace
 
 PRIORITY = ("invalid", "missing", "edited", "stale", "needs-review", "uncommitted", "export-stale")
@@ -138,7 +138,8 @@ def workspace_status(
     read = InsideReader(ws.root)
     glossary_digest = _glossary_digest(ws)
     dirty = dirty_files(ws)
-    cache = _FactCache(ws.cache_dir / "status.json", enabled=use_cache)
+    folder = ws.cache_folder()
+    cache = _FactCache(usable_cache_file(folder / "status.json" if folder else None), enabled=use_cache)
     targets = [t for t in ws.config.targets if t != source]
     order: list[tuple[str, str]] = []
     known: dict[tuple[str, str], dict[str, Any]] = {}
@@ -415,15 +416,16 @@ class _FactCache:
     a missing, corrupt or unwritable cache only costs time.
     """
 
-    def __init__(self, path: Path, *, enabled: bool = True) -> None:
-        self.path, self.enabled = path, enabled
+    def __init__(self, path: Path | None, *, enabled: bool = True) -> None:
+        """``path`` None: there is nowhere safe to keep it (a link out of the workspace)."""
+        self.path, self.enabled = path or Path(os.devnull), enabled and path is not None
         self.code = _code_fingerprint()
         self.old: dict[str, dict[str, Any]] = {}
         self.new: dict[str, dict[str, Any]] = {}
         self.changed = False
-        if enabled:
+        if self.enabled:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(self.path.read_text(encoding="utf-8"))
                 if isinstance(data, dict) and data.get("code") == self.code:
                     self.old = dict(data.get("versions", {}))
             except (OSError, ValueError):
@@ -466,7 +468,7 @@ def _glossary_digest(ws: Workspace) -> bytes:
     from polyletter.document.formulas import WORKSPACE_FILE
     from polyletter.glossary.workspace import glossary_paths
 
-    lexicon = _read_bytes(ws.root / WORKSPACE_FILE) or b""
+    lexicon = InsideReader(ws.root)(ws.root / WORKSPACE_FILE) or b""  # a link out: not read
     try:
         parts = b"\0".join(_read_bytes(path) or b"" for path in glossary_paths(ws)) + b"\1" + lexicon
     except PolyletterError:

@@ -171,7 +171,7 @@ def _translate(
     versions = {lang: load_version(ws, name, lang, editor=editor) for lang in langs}
     glossary = letter_glossary(ws, master, name)
     lexicon = load_lexicon(ws.root)
-    mt = MachineTranslator(active, TranslationCache(ws.cache_dir), glossary)
+    mt = MachineTranslator(active, TranslationCache(ws.cache_folder()), glossary)
     memory = _memory(ws)
     plans: dict[str, tuple[dict[str, Entry], list[_Pending]]] = {}
     recalls: dict[str, Recall] = {}
@@ -233,7 +233,7 @@ def _translate(
             result.needs_review += [item.block.id] if entry.fuzzy else []
             entries[item.block.id] = entry
         if ws.config.register == register.FORMAL:  # lt-proc analyses it while it is written and committed
-            register.prepare(lang, [e.translation for e in entries.values()], ws.cache_dir)
+            register.prepare(lang, [e.translation for e in entries.values()], ws.cache_folder())
         outputs += render_version(ws, master, name, lang, entries)
         results.append(result)
 

@@ -140,9 +140,14 @@ def _alternatives(
 def load_lexicon(workspace_root: Path | None = None) -> Lexicon:
     """The shipped lexicon, with the workspace's ``formulas.yaml`` entries added or replacing by id."""
     shipped = _shipped()
-    own = workspace_root / WORKSPACE_FILE if workspace_root is not None else None
-    if own is None or not own.is_file():
+    if workspace_root is None:
         return shipped
+    own = workspace_root / WORKSPACE_FILE
+    if not own.is_file():
+        return shipped
+    from polyletter.store.fileio import refuse_outside_link
+
+    refuse_outside_link(own, workspace_root, what="formula lexicon")
     stat = own.stat()
     return _with_workspace(own, stat.st_mtime_ns, stat.st_size)
 

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 from polyletter.errors import PolyletterError
 from polyletter.memory.harvest import po_units
 from polyletter.memory.units import HUMAN, Match, Unit
+from polyletter.store.fileio import LINKED_CACHE, usable_cache_file
 from polyletter.store.workspace import Workspace
 
 FORMAT = "2"
@@ -60,7 +61,9 @@ class RefreshStats:
 class TranslationMemory:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.path = ws.cache_dir / "tm.sqlite3"
+        folder = ws.cache_folder()
+        self.path = usable_cache_file(folder / "tm.sqlite3" if folder else None)
+        """None: the cache folder or file is a link leading elsewhere, so the memory lives in memory."""
         self._db: sqlite3.Connection | None = None
         self.unavailable: str | None = None
         self.last_refresh = RefreshStats()
@@ -70,6 +73,8 @@ class TranslationMemory:
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             try:
+                if self.path is None:
+                    raise OSError(LINKED_CACHE)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, timeout=30)
                 self._db.executescript(_SCHEMA)

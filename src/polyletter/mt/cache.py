@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from polyletter.store.fileio import LINKED_CACHE, usable_cache_file
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS mt (
     engine TEXT NOT NULL,
@@ -38,8 +40,9 @@ class CacheKey:
 
 
 class TranslationCache:
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "mt.sqlite3"
+    def __init__(self, folder: Path | None) -> None:
+        """``folder`` None: there is nowhere safe to keep it (``Workspace.cache_folder``)."""
+        self.path = usable_cache_file(folder / "mt.sqlite3" if folder else None)
         self._db: sqlite3.Connection | None = None
         self.unavailable: str | None = None
         """Why the cache file could not be used, if it could not."""
@@ -52,6 +55,8 @@ class TranslationCache:
         """
         if self._db is None:
             try:
+                if self.path is None:
+                    raise OSError(LINKED_CACHE)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, timeout=30)
                 self._db.execute("PRAGMA journal_mode=WAL")

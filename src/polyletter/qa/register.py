@@ -326,8 +326,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _disk_path(analyser: Path, cache_dir: Path) -> Path:
-    return cache_dir / f"register-{analyser.stem}.json"
+def _disk_path(analyser: Path, cache_dir: Path) -> Path | None:
+    """The analyses' file; None when it is a link (a cache is never read or written through one)."""
+    from polyletter.store.fileio import usable_cache_file
+
+    return usable_cache_file(cache_dir / f"register-{analyser.stem}.json")
 
 
 def _identity(analyser: Path) -> str:
@@ -341,8 +344,11 @@ def _identity(analyser: Path) -> str:
 
 def _load_disk(analyser: Path, cache_dir: Path) -> dict[str, Analysis]:
     """The stored analyses by text digest; empty when missing, unreadable or from another analyser."""
+    path = _disk_path(analyser, cache_dir)
+    if path is None:
+        return {}
     try:
-        data = json.loads(_disk_path(analyser, cache_dir).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("analyser") != _identity(analyser):
             return {}
         return {
@@ -359,6 +365,8 @@ def _save_disk(analyser: Path, cache_dir: Path, texts: list[str], results: list[
     if not new:
         return
     path = _disk_path(analyser, cache_dir)
+    if path is None:
+        return
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
         texts_ = old["texts"] if old.get("analyser") == _identity(analyser) else {}

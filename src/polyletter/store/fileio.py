@@ -50,6 +50,16 @@ def refuse_outside_link(path: Path, root: Path, *, what: str = "file") -> Path:
     )
 
 
+def leads_outside(path: Path, root: Path) -> bool:
+    """Whether :func:`refuse_outside_link` would refuse ``path``: for a caller that passes over such a
+    file (a cache, an export's state) instead of stopping."""
+    try:
+        refuse_outside_link(path, root)
+    except InputFormatError:
+        return True
+    return False
+
+
 def _link_below(top: str, relative: str) -> bool:
     """Whether any folder or the file itself on the way from ``top`` down ``relative`` is a symbolic link.
 
@@ -111,14 +121,25 @@ class InsideReader:
             return None
 
     def _inside(self, path: str) -> bool:
-        try:
-            refuse_outside_link(Path(path), self.root)
-        except InputFormatError:
-            return False
-        return True
+        return not leads_outside(Path(path), self.root)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+LINKED_CACHE = "the cache is a symbolic link leading elsewhere; it is not used (remove the link)"
+
+
+def usable_cache_file(path: Path | None) -> Path | None:
+    """``path`` unless it is a symbolic link (None stays None).
+
+    polyletter makes its cache files itself and never as links: a link there is someone else's
+    doing, and since a cache only saves time, the file is simply not used rather than read or
+    written through the link. Its folder is checked by ``Workspace.cache_folder``.
+    """
+    if path is None or os.path.islink(path):
+        return None
+    return path
 
 
 def _read_fd(fd: int) -> bytes | None:

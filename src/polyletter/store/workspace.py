@@ -21,7 +21,7 @@ from pathlib import Path
 
 from polyletter.errors import LetterNotFoundError, NotAWorkspaceError
 from polyletter.store.config import CONFIG_NAME, Config, load_config
-from polyletter.store.fileio import refuse_outside_link
+from polyletter.store.fileio import leads_outside, refuse_outside_link
 
 MASTER_SUFFIXES = (".md", ".txt", ".markdown")
 _LETTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -52,6 +52,15 @@ class Workspace:
     @property
     def cache_dir(self) -> Path:
         return self.root / ".polyletter" / "cache"
+
+    def cache_folder(self) -> Path | None:
+        """:attr:`cache_dir`, or None when it (or ``.polyletter``) is a link leading out of the workspace.
+
+        A cache only saves time: one behind such a link is not used at all, never read or written
+        through it (each cache also passes over a file of its own that is a link: see
+        :func:`polyletter.store.fileio.usable_cache_file`).
+        """
+        return None if leads_outside(self.cache_dir, self.root) else self.cache_dir
 
     @property
     def exports(self) -> Path:
