@@ -832,11 +832,14 @@ def main() -> None:
                 f"{floor_part.median / t_floor.median:.0%} of 1b",
             )
         size = f"{letters} x {len(LANGS)}"
+        # A cold status parses in one worker per core: its CPU time is the sum over cores, and what
+        # stands for its latency on an idle machine is that sum shared out over the cores.
+        cores = min(os.cpu_count() or 1, 8)
         table.add(
             f"3  status, {size}, first run (no cache)",
             status_cold,
-            "",
-            "< 1 s " + verdict(status_cold.cpu_median, status_cold.median, lambda t: t < 1),
+            f"CPU/{cores} cores {status_cold.cpu_median / cores:.2f} s",
+            "< 1 s " + verdict(status_cold.cpu_median / cores, status_cold.median, lambda t: t < 1),
         )
         table.add(
             f"3  status, {size}, warm cache",
