@@ -62,6 +62,35 @@ def test_status_imports_only_what_it_uses(translated) -> None:
     assert not {name for name in imported if name.startswith(("polyletter.qa", "polyletter.mt.translator"))}
 
 
+def test_a_run_builds_only_its_command_and_leaves_the_app_whole(translated, monkeypatch, capsys) -> None:
+    """``main`` hands typer only the command named (start-up), and puts the others back after."""
+    import typer.main
+
+    from polyletter import cli
+
+    whole = [c.callback for c in cli.app.registered_commands], [g.name for g in cli.app.registered_groups]
+    built: list[list[str]] = []
+    real = typer.main.get_command
+
+    def spy(app):
+        command = real(app)
+        built.append(sorted(command.commands))  # type: ignore[attr-defined]
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command", spy)
+    for argv in (["status"], ["glossary", "--help"], ["nope"]):
+        monkeypatch.setattr(sys, "argv", ["polyletter", *argv])
+        with pytest.raises(SystemExit):
+            cli.main()
+        assert (
+            [c.callback for c in cli.app.registered_commands],
+            [g.name for g in cli.app.registered_groups],
+        ) == whole
+    assert built[0] == ["status"] and built[1] == ["glossary"]
+    assert len(built[2]) == len(whole[0]) + len(whole[1])  # an unknown name: the whole app, as ever
+    assert "No such command 'nope'" in capsys.readouterr().err
+
+
 def test_the_glossary_package_still_offers_every_name_it_lists() -> None:
     import polyletter.glossary as glossary
 
@@ -472,8 +501,7 @@ def test_a_po_editors_header_fields_survive_a_rewrite(tmp_path: Path) -> None:
     po = root / "translations/es/r2p-2012.po"
     text = po.read_text(encoding="utf-8")
     fields = (
-        '"Last-Translator: Ana Pérez <ana@example.org>\\n"\n'
-        '"PO-Revision-Date: 2026-11-30 10:00+0100\\n"\n'
+        '"Last-Translator: Ana Pérez <ana@example.org>\\n"\n"PO-Revision-Date: 2026-11-30 10:00+0100\\n"\n'
     )
     text = text.replace('"Language: es\\n"\n', fields + '"Language: es\\n"\n', 1)
     po.write_text(text.replace('msgstr "Atentamente,"', 'msgstr "Muy atentamente,"'), encoding="utf-8")
