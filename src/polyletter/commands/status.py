@@ -136,41 +136,47 @@ def workspace_status(
         masters = _masters(ws.translations / source)
     po_langs = _po_languages(ws.translations, source)
     read = InsideReader(ws.root)
-    glossary_digest = _glossary_digest(ws)
-    dirty = dirty_files(ws)
     folder = ws.cache_folder()
     cache = _FactCache(usable_cache_file(folder / "status.json" if folder else None), enabled=use_cache)
     targets = [t for t in ws.config.targets if t != source]
-    order: list[tuple[str, str]] = []
-    known: dict[tuple[str, str], dict[str, Any]] = {}
-    todo: dict[str, list[str]] = {}
-    keys: dict[tuple[str, str], str] = {}
-    # With nothing to look up (a first run, a new polyletter), the files are read once, by the
-    # workers that parse them; the parent only lists what is there.
+    order = [
+        (name, lang)
+        for name in sorted(masters)
+        for lang in targets + sorted({la for la, names in po_langs.items() if name in names} - set(targets))
+    ]
+    # With nothing to look up (a first run, a new polyletter), every version with a PO is parsed:
+    # the workers start on them at once, and the parent reads the glossary's bytes and asks git
+    # while they work. Their files are read once, by the workers that parse them.
     empty = not cache.old
-    for name in sorted(masters):
-        master_bytes = None if empty else read(masters[name])
-        langs = targets + sorted({lang for lang, names in po_langs.items() if name in names} - set(targets))
-        for lang in langs:
-            order.append((name, lang))
-            if empty and name in po_langs.get(lang, ()):
+    todo: dict[str, list[str]] = {}
+    if empty:
+        for name, lang in order:
+            if name in po_langs.get(lang, ()):
                 todo.setdefault(name, []).append(lang)
-                continue
-            if master_bytes is None:
-                master_bytes = read(masters[name])
-            po_bytes = read(ws.po_path(name, lang))
-            keys[name, lang] = key = _fact_key(
-                source, master_bytes, po_bytes, read(ws.md_path(name, lang)), glossary_digest
-            )
-            facts = cache.get(f"{name}/{lang}", key)
-            if facts is None and po_bytes is None:
-                facts = {"missing": True}
-                cache.put(f"{name}/{lang}", key, facts)
-            if facts is None:
-                todo.setdefault(name, []).append(lang)
-            else:
-                known[name, lang] = facts
-    for (name, lang), (facts, key) in _compute(ws, masters, todo, glossary_digest).items():
+    early = _Workers.start(ws, masters, todo) if empty else None
+    glossary_digest = _glossary_digest(ws)
+    dirty = dirty_files(ws)
+    known: dict[tuple[str, str], dict[str, Any]] = {}
+    master_bytes: dict[str, bytes | None] = {}
+    for name, lang in order:
+        if empty and name in po_langs.get(lang, ()):
+            continue
+        if name not in master_bytes:
+            master_bytes[name] = read(masters[name])
+        po_bytes = read(ws.po_path(name, lang))
+        key = _fact_key(
+            _files_digest(source, master_bytes[name], po_bytes, read(ws.md_path(name, lang))), glossary_digest
+        )
+        facts = cache.get(f"{name}/{lang}", key)
+        if facts is None and po_bytes is None:
+            facts = {"missing": True}
+            cache.put(f"{name}/{lang}", key, facts)
+        if facts is None:
+            todo.setdefault(name, []).append(lang)
+        else:
+            known[name, lang] = facts
+    computed = early.collect() if early is not None else _compute(ws, masters, todo, glossary_digest)
+    for (name, lang), (facts, key) in computed.items():
         known[name, lang] = facts
         cache.put(f"{name}/{lang}", key, facts)
     cache.save(keep_others=letter is not None)
@@ -212,50 +218,73 @@ Computed = dict[tuple[str, str], tuple[dict[str, Any], str]]
 def _compute(
     ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]], glossary_digest: bytes
 ) -> Computed:
-    """Facts for the versions the cache could not answer, in parallel when there are many.
-
-    A cold cache (first run, new polyletter) on hundreds of letters spends
-    its time reading PO files; letters are independent, so they are split
-    across forked workers (where fork exists: the work is pure reading). The
-    glossary is loaded once, before the fork, not once per worker.
-    """
+    """Facts for the versions the cache could not answer, in parallel when there are many."""
+    workers = _Workers.start(ws, masters, todo)
+    if workers is not None:
+        return workers.collect()
     jobs = [(name, masters[name], langs) for name, langs in todo.items()]
     glossary = _workspace_glossary(ws) if jobs else None
-    count = sum(len(langs) for _, _, langs in jobs)
-    workers = min(os.cpu_count() or 1, 8, max(1, count // PER_WORKER))
-    if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork") or sys.platform != "linux":
-        return _compute_serial(ws, jobs, glossary, glossary_digest)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    return _compute_serial(ws, jobs, glossary, glossary_digest)
 
-    # What every worker would otherwise do for itself after the fork: import the readers and load
-    # CLDR's data for the source language (a master's date). Done once here, inherited by all.
-    import polyletter.store.versions  # noqa: F401
 
-    _read_master(ws, jobs[0][1])
-    # Many small chunks, taken by whichever worker is free: on a shared machine one worker is often
-    # slowed down, and with one chunk each the run waits for the slowest.
-    step = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
-    chunks = [jobs[i : i + step] for i in range(0, len(jobs), step)]
-    results: Computed = {}
-    context = multiprocessing.get_context("fork")
-    _INHERITED.update(ws=ws, glossary=glossary)  # the forked workers have both: nothing to pickle
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for part in pool.map(_compute_inherited, chunks, [glossary_digest] * len(chunks)):
+class _Workers:
+    """Versions parsed in forked worker processes, started as soon as the work is known.
+
+    A cold cache (first run, new polyletter) on hundreds of letters spends its
+    time reading PO files; letters are independent, so they are cut into small
+    chunks that whichever worker is free takes (on a shared machine one worker
+    is often slowed down, and with one chunk each the run waits for the
+    slowest). Fork where it exists: the work is pure reading. Each worker
+    loads the glossary and the readers for itself, in parallel, instead of the
+    parent loading them one after the other before it forks; each worker also
+    digests the glossary's bytes for its cache keys, so a key always names the
+    glossary its facts were judged with.
+    """
+
+    def __init__(self, ws: Workspace, jobs: list[tuple[str, Path, list[str]]], workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
+        chunks = [jobs[i : i + step] for i in range(0, len(jobs), step)]
+        _INHERITED["ws"] = ws  # the forked workers have it: nothing to pickle
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self.parts = self.pool.map(_compute_in_worker, chunks)
+
+    @classmethod
+    def start(cls, ws: Workspace, masters: dict[str, Path], todo: dict[str, list[str]]) -> _Workers | None:
+        """Workers on ``todo``, or None when there are too few versions to be worth a process each."""
+        count = sum(len(langs) for langs in todo.values())
+        workers = min(os.cpu_count() or 1, 8, max(1, count // PER_WORKER))
+        if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork") or sys.platform != "linux":
+            return None
+        return cls(ws, [(name, masters[name], langs) for name, langs in todo.items()], workers)
+
+    def collect(self) -> Computed:
+        results: Computed = {}
+        try:
+            for part in self.parts:
                 results.update(part)
-    finally:
-        _INHERITED.clear()
-    return results
+        finally:
+            self.pool.shutdown()
+            _INHERITED.clear()
+        return results
 
 
 _INHERITED: dict[str, Any] = {}
-"""What forked status workers take from their parent's memory instead of a pipe (the workspace
-and its glossary)."""
+"""What forked status workers take from their parent's memory instead of a pipe (the workspace)."""
+
+_WORKER_GLOSSARY: dict[str, Any] = {}
+"""A worker's glossary and the digest of the bytes it was loaded from, filled by its first chunk
+(a worker is forked for one run, from a parent that never fills it)."""
 
 
-def _compute_inherited(jobs: list[tuple[str, Path, list[str]]], glossary_digest: bytes) -> Computed:
-    return _compute_serial(_INHERITED["ws"], jobs, _INHERITED.get("glossary"), glossary_digest)
+def _compute_in_worker(jobs: list[tuple[str, Path, list[str]]]) -> Computed:
+    ws = _INHERITED["ws"]
+    if not _WORKER_GLOSSARY:  # a worker's first chunk: the pool and this dict end with the run
+        digest = _glossary_digest(ws)
+        _WORKER_GLOSSARY["digest"], _WORKER_GLOSSARY["glossary"] = digest, _workspace_glossary(ws)
+    return _compute_serial(ws, jobs, _WORKER_GLOSSARY["glossary"], _WORKER_GLOSSARY["digest"])
 
 
 def _compute_serial(
@@ -271,7 +300,8 @@ def _compute_serial(
         for lang in langs:
             po_path, md_path = ws.po_path(name, lang), ws.md_path(name, lang)
             files = {po_path: read(po_path), md_path: read(md_path)}
-            key = _fact_key(source, master_bytes, files[po_path], files[md_path], glossary_digest)
+            files_digest = _files_digest(source, master_bytes, files[po_path], files[md_path])
+            key = _fact_key(files_digest, glossary_digest)
             facts = _facts(ws, name, lang, master, problem, glossary, letter_terms, files)
             results[name, lang] = (facts, key)
     return results
@@ -486,14 +516,18 @@ def _workspace_glossary(ws: Workspace):
         return None
 
 
-def _fact_key(
-    source: str, master: bytes | None, po: bytes | None, md: bytes | None, glossary: bytes = b""
-) -> str:
+def _files_digest(source: str, master: bytes | None, po: bytes | None, md: bytes | None) -> bytes:
+    """A version's own part of its cache key: the source language and its three files' bytes."""
     digest = hashlib.sha1(source.encode("utf-8"))
-    for part in (master, po, md, glossary):
+    for part in (master, po, md):
         digest.update(b"-" if part is None else b"+%d:" % len(part))
         digest.update(part or b"")
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def _fact_key(files: bytes, glossary: bytes) -> str:
+    """The cache key of a version: its files' digest and the glossary's (and lexicon's)."""
+    return hashlib.sha1(files + glossary).hexdigest()
 
 
 _CODE: list[str] = []

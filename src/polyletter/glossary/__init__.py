@@ -3,7 +3,8 @@
 Modules, in the order a sentence meets them:
 
 * ``model``      -- ``Term``, ``TargetForms``, ``Glossary`` (with ``content_hash``)
-* ``loading``    -- ``load_glossary``, ``check_glossary``, ``resolve_glossary_paths``
+* ``paths``      -- ``resolve_glossary_paths``: the files the setting names, found, not read
+* ``loading``    -- ``load_glossary``, ``check_glossary``
 * ``workspace``  -- the workspace's glossary, and a letter's (with its names)
 * ``names``      -- the names a letter's structure identifies, kept like keep-terms
 * ``matching``   -- ``find_terms``: longest match, whole words, the case rule
@@ -31,7 +32,7 @@ _HOMES = {
     "import_tbx": "polyletter.glossary.importing",
     "check_glossary": "polyletter.glossary.loading",
     "load_glossary": "polyletter.glossary.loading",
-    "resolve_glossary_paths": "polyletter.glossary.loading",
+    "resolve_glossary_paths": "polyletter.glossary.paths",
     "Match": "polyletter.glossary.matching",
     "find_terms": "polyletter.glossary.matching",
     "is_case_sensitive": "polyletter.glossary.matching",
@@ -101,9 +102,10 @@ if TYPE_CHECKING:
     from polyletter.document.languages import normalise_lang
     from polyletter.glossary.checking import Finding, check_terms
     from polyletter.glossary.importing import import_csv, import_tbx
-    from polyletter.glossary.loading import check_glossary, load_glossary, resolve_glossary_paths
+    from polyletter.glossary.loading import check_glossary, load_glossary
     from polyletter.glossary.matching import Match, find_terms, is_case_sensitive
     from polyletter.glossary.model import Glossary, Origin, TargetForms, Term, target_form
+    from polyletter.glossary.paths import resolve_glossary_paths
     from polyletter.glossary.protection import (
         Protected,
         Restored,

@@ -14,7 +14,6 @@ through its node API, which is what gives every entry and key its line number.
 from __future__ import annotations
 
 import functools
-import glob
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -27,7 +26,7 @@ from polyletter.document.languages import base_lang, normalise_lang
 from polyletter.errors import GlossaryConflictError, GlossaryError, PolyletterError
 from polyletter.glossary.model import Glossary, Origin, TargetForms, Term, form_key
 from polyletter.grammar import Grammar
-from polyletter.store.fileio import read_text, refuse_outside_link
+from polyletter.store.fileio import read_text
 from polyletter.yamlio import SafeLoader
 
 FORMAT_VERSION = 1
@@ -42,36 +41,6 @@ LineOf = Callable[[Any], int | None]
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
-
-
-def resolve_glossary_paths(root: Path, patterns: Sequence[str]) -> list[Path]:
-    """The files the ``glossaries`` setting names, in setting order, each once.
-
-    Patterns are globs relative to ``root`` (absolute ones are allowed). A
-    pattern without wildcards names one file, which must exist; a wildcard that
-    matches nothing is fine (a workspace may have no glossary yet).
-    """
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for pattern in patterns:
-        expanded = Path(pattern).expanduser()
-        if expanded.is_absolute():
-            candidates = sorted(Path(p) for p in glob.glob(str(expanded), recursive=True))
-        else:
-            candidates = sorted(root.glob(pattern))
-        if not candidates and not glob.has_magic(pattern):
-            raise GlossaryError(
-                "glossary file not found",
-                path=pattern,
-                hint="Fix the `glossaries` list in polyletter.toml or create the file.",
-            )
-        for candidate in candidates:
-            refuse_outside_link(candidate, root, what="glossary")
-            key = candidate.resolve()
-            if candidate.is_file() and key not in seen:
-                seen.add(key)
-                found.append(candidate)
-    return found
 
 
 def load_glossary(

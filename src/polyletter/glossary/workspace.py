@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from polyletter.glossary.loading import load_glossary, resolve_glossary_paths
-from polyletter.glossary.model import Glossary
-from polyletter.glossary.names import with_names
+from polyletter.glossary.paths import resolve_glossary_paths
 
 if TYPE_CHECKING:
     from polyletter.document.letter import Letter
+    from polyletter.glossary.model import Glossary
     from polyletter.store.workspace import Workspace
 
 
 def glossary_paths(ws: Workspace) -> list[Path]:
+    """The glossary files of the workspace (found, not read: see :mod:`polyletter.glossary.paths`)."""
     return resolve_glossary_paths(ws.root, ws.config.glossaries)
 
 
@@ -29,6 +29,8 @@ def workspace_glossary(ws: Workspace) -> Glossary | None:
     Loaded before anything is translated: nothing is translated with a
     glossary that does not validate.
     """
+    from polyletter.glossary.loading import load_glossary
+
     paths = glossary_paths(ws)
     return load_glossary(paths, root=ws.root) if paths else None
 
@@ -39,4 +41,6 @@ def letter_glossary(ws: Workspace, master: Letter, letter: str) -> Glossary | No
     What translate, check, review and compare use for one letter, so a name
     protected from the engine is the name QA checks.
     """
+    from polyletter.glossary.names import with_names
+
     return with_names(workspace_glossary(ws), master, letter)
