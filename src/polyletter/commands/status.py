@@ -245,6 +245,12 @@ class _Workers:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # The code every worker runs is imported once, here, and shared by the fork; the data it
+        # loads (the glossary, CLDR's months, the lexicon) each worker loads in parallel.
+        import polyletter.glossary.loading
+        import polyletter.readers.markdown
+        import polyletter.store.versions  # noqa: F401
+
         step = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
         chunks = [jobs[i : i + step] for i in range(0, len(jobs), step)]
         _INHERITED["ws"] = ws  # the forked workers have it: nothing to pickle
