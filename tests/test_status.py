@@ -43,8 +43,6 @@ def change_master(ws: Workspace, old: str = SUMMER, new: str = "this autumn") ->
     replace_in(ws.master_path(LETTER), old, new)
 
 
-
-
 def _by_lang(ws: Workspace, **kwargs) -> dict[str, VersionStatus]:
     return {item.lang: item for item in workspace_status(ws, **kwargs)}
 
@@ -222,6 +220,27 @@ def test_parallel_and_serial_parsing_agree(translated: Workspace, monkeypatch: p
     monkeypatch.setattr(status_module, "PER_WORKER", 1)
     monkeypatch.setattr(status_module.os, "cpu_count", lambda: 2)
     assert [s.to_dict() for s in workspace_status(ws, use_cache=False)] == serial
+
+
+def test_parallel_workers_judge_a_glossary_change_as_the_parent_does(
+    translated: Workspace, monkeypatch
+) -> None:
+    """Parallel workers load the glossary themselves (forked before the parent reads it): a glossary
+    change must make the same blocks stale as the serial path, which loads it in the parent."""
+    ws = translated
+    po = {e.msgctxt: e.msgstr for e in polib.pofile(str(ws.po_path(LETTER, "es")))}
+    affected = sorted(k for k, v in po.items() if "Estados Miembros" in v)
+    assert affected, "the fixture's Spanish has no glossary form to change"
+    path = ws.root / "glossary" / "rtop.yaml"
+    replace_in(path, "es: {text: Estados Miembros,", "es: {text: Estados miembros,")
+    serial = [s.to_dict() for s in workspace_status(ws, use_cache=False)]
+    assert set(affected) <= set(next(s for s in serial if s["lang"] == "es")["glossary_blocks"])
+    monkeypatch.setattr(status_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(status_module, "PER_WORKER", 1)
+    monkeypatch.setattr(status_module.os, "cpu_count", lambda: 2)
+    assert [s.to_dict() for s in workspace_status(ws, use_cache=False)] == serial
+    replace_in(path, "es: {text: Estados miembros,", "es: {text: Estados Miembros,")  # and back
+    assert {s.state for s in workspace_status(ws, use_cache=False)} == {"up-to-date"}
 
 
 def test_a_workspace_inside_a_larger_repository(translated: Workspace, tmp_path: Path) -> None:
