@@ -17,9 +17,10 @@ cache can never answer for a copy):
    paragraph. Also shown without polyletter's start-up (``status`` on an
    empty workspace): what is left is what polyletter adds per letter.
 
-Each size runs once (the 10x letter decodes for about a minute); a probe
+Each Argos size runs once (the 10x letter decodes for about a minute), each
+Apertium size ``--repeat`` times (default 3; medians); a probe
 process reports its only child's wall time, CPU time and max RSS. Run alone as
-``python bench/scaling_bench.py [--sizes 1,2,5,10] [--cache-dir DIR]``, or as
+``python bench/scaling_bench.py [--sizes 1,2,5,10] [--cache-dir DIR] [--repeat N]``, or as
 part of ``bench/translate_bench.py``.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -241,8 +243,13 @@ def apertium_mode() -> tuple[str, Path] | None:
     return mode.name, mode.datadir
 
 
-def apertium_at_size(tmp: Path, startup: float) -> list[str]:
-    """The Apertium table, as Markdown lines (a note instead when en->es is not installed)."""
+def apertium_at_size(tmp: Path, startup: float, repeat: int = 3) -> list[str]:
+    """The Apertium table, as Markdown lines (a note instead when en->es is not installed).
+
+    Every process runs ``repeat`` times, raw Apertium and polyletter taking
+    turns, and the table gives medians: one run of each flipped the verdict
+    with the machine's load (1.32x one minute, 1.62x the next, same code).
+    """
     found = apertium_mode()
     if found is None:
         return ["(Apertium en->es is not installed: `apt-get install apertium apertium-eng-spa`)"]
@@ -260,11 +267,13 @@ def apertium_at_size(tmp: Path, startup: float) -> list[str]:
         f"{PARAGRAPH_KB} KB paragraph": one_paragraph_master(master_text, PARAGRAPH_KB),
     }
     lines = [
+        f"(medians of {repeat} runs each, raw and polyletter taking turns; wall range in brackets)",
+        "",
         "| letter | sentences | text KB | raw apertium wall s | CPU s | polyletter wall s | CPU s "
         "| polyletter/raw wall | CPU | (polyletter - fixed)/raw wall | CPU | target |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    fixed: Run | None = None
+    fixed: list[Run] = []
     for label, text in masters.items():
         tb.reset(ws, base)
         commit_master(ws, tb.LETTER, text)
@@ -272,27 +281,45 @@ def apertium_at_size(tmp: Path, startup: float) -> list[str]:
         sentences, piped = engine_input(ws, tb.LETTER, "es", "apertium")
         joined = tmp / "apertium-input.txt"
         joined.write_text(piped, "utf-8")  # exactly what polyletter pipes into its one apertium process
-        raw = probe(["apertium", "-d", str(datadir), "-f", "txt", mode], tmp, stdin=joined)
-        mine = probe([*poly, "translate", tb.LETTER, "--to", "es"], ws)
-        if fixed is None:  # the sample letter again, every sentence in the MT cache: no engine at all
+        raws: list[Run] = []
+        mine: list[Run] = []
+        for _ in range(repeat):
+            raws.append(probe(["apertium", "-d", str(datadir), "-f", "txt", mode], tmp, stdin=joined))
+            tb.reset(ws, head)
+            mine.append(probe([*poly, "translate", tb.LETTER, "--to", "es"], ws))
+        if not fixed:  # the sample letter again, every sentence in the MT cache: no engine at all
             snapshot = tmp / "apertium-cache"
             shutil.rmtree(snapshot, ignore_errors=True)
             shutil.copytree(ws / ".polyletter" / "cache", snapshot)
-            tb.reset(ws, head, cache_from=snapshot)
-            fixed = probe([*poly, "translate", tb.LETTER, "--to", "es"], ws)
-        net_wall, net_cpu = (mine.wall - fixed.wall) / raw.wall, (mine.cpu - fixed.cpu) / raw.cpu
+            for _ in range(repeat):
+                tb.reset(ws, head, cache_from=snapshot)
+                fixed.append(probe([*poly, "translate", tb.LETTER, "--to", "es"], ws))
+        raw, me, base_cost = _median_run(raws), _median_run(mine), _median_run(fixed)
+        net_wall = (me.wall - base_cost.wall) / raw.wall
+        net_cpu = (me.cpu - base_cost.cpu) / raw.cpu
         lines.append(
-            f"| {label} | {len(sentences)} | {joined.stat().st_size / 1024:.0f} | {raw.wall:.2f} | "
-            f"{raw.cpu:.2f} | {mine.wall:.2f} | {mine.cpu:.2f} | {mine.wall / raw.wall:.2f}x "
-            f"| {mine.cpu / raw.cpu:.2f}x | {net_wall:.2f}x | {net_cpu:.2f}x "
+            f"| {label} | {len(sentences)} | {joined.stat().st_size / 1024:.0f} "
+            f"| {raw.wall:.2f} [{_wall_range(raws)}] | {raw.cpu:.2f} "
+            f"| {me.wall:.2f} [{_wall_range(mine)}] | {me.cpu:.2f} | {me.wall / raw.wall:.2f}x "
+            f"| {me.cpu / raw.cpu:.2f}x | {net_wall:.2f}x | {net_cpu:.2f}x "
             f"| <= 1.3x {tb.verdict(net_cpu, net_wall, lambda r: r <= 1.3)} |"
         )
-    assert fixed is not None
+    base_cost = _median_run(fixed)
     lines.append(
         f"\nfixed cost of a run (the sample letter, every sentence cached: start-up, reading, glossary, "
-        f"QA, commit): {fixed.wall:.2f} s wall, {fixed.cpu:.2f} s CPU; start-up alone {startup:.2f} s"
+        f"QA, commit): {base_cost.wall:.2f} s wall [{_wall_range(fixed)}], {base_cost.cpu:.2f} s CPU; "
+        f"start-up alone {startup:.2f} s"
     )
     return lines
+
+
+def _median_run(runs: Sequence[Run]) -> Run:
+    """Each measure's median over the runs (not one run's: wall and CPU peak at different runs)."""
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "rss")))
+
+
+def _wall_range(runs: Sequence[Run]) -> str:
+    return f"{min(r.wall for r in runs):.2f}-{max(r.wall for r in runs):.2f}"
 
 
 def startup_seconds(tmp: Path) -> float:
@@ -312,6 +339,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="keep the built fixture model here between runs")
     parser.add_argument("--max-decoding-length", type=int, default=128)
     parser.add_argument("--no-argos", action="store_true", help="only the Apertium table")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per process in the Apertium table")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tmp = Path(tempfile.mkdtemp(prefix="polyletter-scaling-"))
@@ -329,7 +357,11 @@ def main() -> None:
             print("\n".join(["", *argos_scaling(tmp, sizes, args.max_decoding_length, model_dir)]))
         print(
             "\n".join(
-                ["", f"start-up (status, empty workspace): {startup:.2f} s", *apertium_at_size(tmp, startup)]
+                [
+                    "",
+                    f"start-up (status, empty workspace): {startup:.2f} s",
+                    *apertium_at_size(tmp, startup, args.repeat),
+                ]
             )
         )
         print(f"load average at end: {tb.load_average()}")

@@ -901,7 +901,7 @@ def main() -> None:
             print("\n".join(scaling_bench.argos_scaling(tmp, sizes, max_len, model_dir)))
             print()
             print(f"Apertium at size (start-up: {startup:.2f} s); load average: {load_average()}")
-            print("\n".join(scaling_bench.apertium_at_size(tmp, startup)))
+            print("\n".join(scaling_bench.apertium_at_size(tmp, startup, repeat)))
         print(f"load average at end: {load_average()}")
     finally:
         if args.keep is None:

@@ -1061,3 +1061,79 @@ def test_a_term_after_a_form_ending_in_a_full_stop_is_not_capitalised_by_any_str
     assert restore(protected.text, protected, "fr").text == expected
     assert inject(text, found, "fr") == expected
     assert reassemble(protected, lambda piece: piece, "fr").text == expected
+
+
+# --------------------------------------------------------------------------
+# The matcher's trie finds what one alternation of every form, longest first, found
+# --------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    ["war", "War", "crimes", "Crimes", "de", "l'ONU", "l’ONU", "R2P", "re-set", "a", "É"]
+)
+
+
+def _reference_find(glossary: Glossary, text: str) -> list[tuple[int, int, str]]:
+    """What the matcher found before it was a trie: every form in one alternation, longest first."""
+    import re
+
+    from polyletter.glossary.matching import form_pattern, is_case_sensitive
+
+    alternatives: dict[str, int] = {}
+    for term in glossary.terms:
+        for form in term.forms:
+            pattern = form_pattern(form)
+            alternatives.setdefault(
+                pattern if is_case_sensitive(form, term) else f"(?i:{pattern})", len(form)
+            )
+    body = "|".join(sorted(alternatives, key=lambda p: (-alternatives[p], p)))
+    regex = re.compile(rf"(?<!\w)(?=({body})(?!\w))")
+    matcher = get_matcher(glossary, "en")
+    candidates = []
+    for m in regex.finditer(text):
+        if matcher.terms_for(m.group(1)):
+            candidates.append((m.start(1), m.end(1)))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+    taken: set[int] = set()
+    chosen = []
+    for start, end in candidates:
+        if taken & set(range(start, end)):
+            continue
+        taken |= set(range(start, end))
+        chosen.append((start, end, text[start:end]))
+    return sorted(chosen)
+
+
+_SEPARATORS = st.sampled_from([" ", "  ", "\n", ", ", ". ", "x", "-", "’", " the "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(_WORDS, min_size=2, max_size=5), data=st.data())
+def test_property_the_trie_matcher_finds_what_the_plain_alternation_found(
+    words: list[str], data: st.DataObject
+) -> None:
+    """Forms are runs of the same few words, so they share beginnings, nest and overlap in the text."""
+    runs = st.tuples(st.integers(0, len(words) - 1), st.integers(1, len(words))).map(
+        lambda r: " ".join(words[r[0] : r[0] + r[1]])
+    )
+    forms = data.draw(st.lists(st.tuples(runs, st.booleans()), min_size=1, max_size=6))
+    pieces = data.draw(st.lists(st.tuples(_SEPARATORS, runs), max_size=6))
+    text = "".join(sep + run for sep, run in pieces) + data.draw(_SEPARATORS)
+    terms = tuple(Term(form, keep=keep) for form, keep in dict(forms).items())
+    glossary = Glossary(terms)
+    found = [(m.start, m.end, m.text) for m in find_terms(glossary, text)]
+    assert found == _reference_find(glossary, text)
+    again = [(m.start, m.end, m.text) for m in find_terms(glossary, text)]
+    assert again == found  # the second answer comes from the matcher's memory: the same
+
+
+def test_a_long_glossary_is_searched_as_a_trie_not_one_form_after_another() -> None:
+    """Forms that begin alike are written once: the regex grows with the letters, not forms x words."""
+    terms = tuple(Term(f"United Nations Office number {i}") for i in range(300))
+    matcher = get_matcher(Glossary(terms), "en")
+    assert matcher.regex is not None
+    assert matcher.regex.pattern.count("United") == 1
+    text = "the United Nations Office number 17 and United Nations Office number 170."
+    assert [m.text for m in find_terms(Glossary(terms), text)] == [
+        "United Nations Office number 17",
+        "United Nations Office number 170",
+    ]

@@ -44,12 +44,17 @@ class Agreed:
 def placed_forms(glossary: Glossary, text: str, lang: str) -> list[Placed]:
     """Every glossary form in ``text`` (written in ``lang``), with the grammar its neighbours need."""
     placed: list[Placed] = []
+    # The same few forms come back in every sentence: each one's grammar is worked out once.
+    known: dict[tuple[int, str], tuple[Grammar, str | None]] = glossary.derived(("grammars", lang), dict)
     for start, end, terms in get_matcher(glossary, lang).find(text):
         matched = text[start:end]
         grammar: Grammar | None = None
         movable, lower = True, False
         for term in terms:
-            own, spelled = _grammar(term, matched, lang)
+            key = (id(term), matched)  # the glossary keeps its terms alive: an id stays theirs
+            if key not in known:
+                known[key] = _grammar(term, matched, lang)
+            own, spelled = known[key]
             grammar = own if grammar is None else grammar.common(own)
             movable = movable and not term.keep and spelled is not None
             lower = lower or (spelled is not None and spelled[:1].islower())

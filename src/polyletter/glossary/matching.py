@@ -23,15 +23,16 @@ hyphens, are interchangeable. Where candidates overlap the longest wins
 Protect"), ties going to the leftmost. In Arabic, a term may carry the
 proclitics و ف ب ك ل in front of it; the match covers the term, not the clitic.
 
-Speed: per (glossary, language, target language) one regex is compiled -- an
-alternation of every form, longest first, inside a lookahead so that every
-start position is tried -- and cached on the glossary.
+Speed: per (glossary, language, target language) one regex is compiled -- the
+forms as a trie (common beginnings written once, longer forms first), inside a
+lookahead so that every start position is tried -- and cached on the glossary.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from polyletter.document.languages import base_lang, normalise_lang
@@ -91,8 +92,8 @@ def _norm(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def form_pattern(form: str) -> str:
-    """A regex for one form: flexible whitespace, any apostrophe, any hyphen.
+def form_atoms(form: str) -> tuple[str, ...]:
+    """A form as regex atoms, one per character: flexible whitespace, any apostrophe, any hyphen.
 
     Cached: a matcher is built per glossary object and language, and ``check`` builds a letter's
     glossary (its names added) afresh on every run, with the same forms as the last.
@@ -112,7 +113,45 @@ def form_pattern(form: str) -> str:
             out.append(f"[{_HYPHENS}]")
         else:
             out.append(re.escape(ch))
-    return "".join(out)
+    return tuple(out)
+
+
+def form_pattern(form: str) -> str:
+    """A regex for one form (see :func:`form_atoms`)."""
+    return "".join(form_atoms(form))
+
+
+def trie_pattern(forms: Iterable[tuple[str, ...]]) -> str:
+    """One regex for many forms (as atoms), their common beginnings written once, each ending a word.
+
+    The plain alternation of every form made each word of a text try every
+    form in turn: the cost of a search grew with the glossary. In the trie a
+    word tries the first atoms there are, then only the forms that begin as
+    it does. Longer forms come before the end of a shorter one (``United
+    Nations`` then ``United Nations Secretary-General`` share a branch, and
+    the longer is tried first), so the match is the longest form there --
+    what the plain alternation, sorted longest first, found. No two branches
+    of a node begin with atoms that match the same character (whitespace,
+    apostrophes and hyphens are classes; everything else is literal).
+    """
+    root: dict[str, dict] = {}
+    for atoms in forms:
+        node = root
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}  # a form ends here
+
+    def write(node: dict[str, dict]) -> str:
+        branches = [atom + write(child) for atom, child in sorted(node.items()) if atom]
+        if "" in node:
+            branches.append(r"(?!\w)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return write(root)
+
+
+_MEMO_CHARS = 4_000_000
+"""How much text a matcher remembers its matches for (about 8 MB of keys, several long letters)."""
 
 
 class _Matcher:
@@ -122,7 +161,8 @@ class _Matcher:
         self.exact: dict[str, list[Term]] = {}
         self.folded: dict[str, list[Term]] = {}
         arabic = base_lang(lang) == "ar"
-        alternatives: dict[str, int] = {}
+        sensitive_forms: set[tuple[str, ...]] = set()
+        folded_forms: set[tuple[str, ...]] = set()
         for term in glossary.terms:
             if target_lang is not None and not term.forms_in(target_lang):
                 continue
@@ -140,27 +180,59 @@ class _Matcher:
                     bucket = table.setdefault(key, [])
                     if term not in bucket:
                         bucket.append(term)
-                    pattern = form_pattern(spelled)
-                    alternatives.setdefault(pattern if sensitive else f"(?i:{pattern})", len(spelled))
-        ordered = sorted(alternatives, key=lambda p: (-alternatives[p], p))
+                    (sensitive_forms if sensitive else folded_forms).add(form_atoms(spelled))
+        self._found: dict[str, tuple[tuple[int, int, list[Term]], ...]] = {}
+        self._memo_chars = 0
         self.regex: re.Pattern[str] | None = None
-        if ordered:
+        self._folded_regex: re.Pattern[str] | None = None
+        """The case-blind forms alone, for a word where a case-sensitive one matched: is there a longer?"""
+        branches = []
+        if sensitive_forms:
+            branches.append(f"({trie_pattern(sensitive_forms)})")
+        if folded_forms:
+            folded = trie_pattern(folded_forms)
+            branches.append(f"(?i:({folded}))")
+            if sensitive_forms:
+                self._folded_regex = re.compile(f"(?i:{folded})")
+        if branches:
             prefix = _ARABIC_PROCLITICS if arabic else ""
-            body = "|".join(ordered)
-            self.regex = re.compile(rf"(?<!\w)(?={prefix}({body})(?!\w))")
+            self.regex = re.compile(rf"(?<!\w)(?={prefix}(?:{'|'.join(branches)}))")
 
     def terms_for(self, matched: str) -> list[Term]:
         key = _norm(matched)
         return self.exact.get(key) or self.folded.get(key.casefold()) or []
 
     def find(self, text: str) -> list[tuple[int, int, list[Term]]]:
-        """Non-overlapping matches, longest first then leftmost, returned in text order."""
+        """Non-overlapping matches, longest first then leftmost, returned in text order.
+
+        Remembered per text: translate looks for terms in a sentence to protect
+        them, again for the pairs that stand side by side, and QA once more;
+        each search over a long sentence is a regex tried at every position.
+        """
         if self.regex is None or not text:
             return []
+        known = self._found.get(text)
+        if known is None:
+            known = self._found[text] = tuple(self._search(text))
+            self._memo_chars += len(text)
+            if self._memo_chars > _MEMO_CHARS:  # bounded: a long letter's sentences, not every run's
+                self._found.clear()
+                self._memo_chars = 0
+        return list(known)
+
+    def _search(self, text: str) -> list[tuple[int, int, list[Term]]]:
+        assert self.regex is not None
         candidates = []
+        folded = self._folded_regex
         for m in self.regex.finditer(text):
-            start, end = m.span(1)
-            terms = self.terms_for(m.group(1))
+            group = m.lastindex or 1
+            start, end = m.span(group)
+            if group == 1 and folded is not None:
+                # A case-sensitive form matched; a case-blind one may match more of the text.
+                longer = folded.match(text, start)
+                if longer is not None and longer.end() > end:
+                    end = longer.end()
+            terms = self.terms_for(text[start:end])
             if terms:
                 candidates.append((start, end, terms))
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))

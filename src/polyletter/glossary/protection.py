@@ -22,6 +22,7 @@ mid-sentence; pass ``capitalize=False`` to write them verbatim.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -285,6 +286,7 @@ def _join(runs: list[str], any_number: bool) -> str:
     return r"\s*".join(parts)
 
 
+@functools.lru_cache(maxsize=1024)
 def _tolerant(mark: str) -> str:
     """A regex for ``mark`` allowing whitespace between its runs (``⟦ 0 ⟧``) and any case.
 
@@ -297,7 +299,8 @@ def _tolerant(mark: str) -> str:
     return f"{lead}(?i:{_join(_runs(mark), False)}){tail}"
 
 
-def _shapes(mark: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _shapes(mark: str) -> tuple[str, ...]:
     """Regexes for what is left of ``mark`` after an engine: any number, or a delimiter lost.
 
     ``⟦7⟧`` in a text with three slots, ``⟦1`` or ``1⟧`` with a bracket chewed
@@ -316,19 +319,38 @@ def _shapes(mark: str) -> list[str]:
             shapes.append(rf"(?i:{left}\s*{body}(?:\s*{right})?)" if right else rf"(?i:{left}\s*{body})")
         if right:
             shapes.append(rf"(?i:(?:{left}\s*)?{body}\s*{right})" if left else rf"(?i:{body}\s*{right})")
-    return shapes
+    return tuple(shapes)
 
 
-def _fragments(marks: Sequence[str], source: str) -> list[str]:
-    """Regexes for any word holding the start of a placeholder's letters (``AAde ZXQAA``, ``zxqaa``).
+def _stems(marks: tuple[str, ...]) -> list[str]:
+    """The first three letters of each placeholder's long letter runs (``ZXQ``), folded.
 
-    Engines split placeholders, inflect them and merge them with neighbours;
-    the first three letters of a long letter run (``ZXQ``) survive all of
-    that and are in no word of any language -- unless the source has them.
+    Engines split placeholders, inflect them and merge them with neighbours
+    (``AAde ZXQAA``, ``zxqaa``); those letters survive all of that and are in
+    no word of any language -- unless the source has them, when they are not
+    debris (the caller leaves those out).
     """
-    folded = source.casefold()
-    stems = {run[:3].casefold() for m in marks for run in _runs(m) if len(run) >= 3 and run.isalpha()}
-    return [rf"(?i:\w*{re.escape(stem)}\w*)" for stem in sorted(stems) if stem not in folded]
+    return sorted({run[:3].casefold() for m in marks for run in _runs(m) if len(run) >= 3 and run.isalpha()})
+
+
+def _delimiters(marks: tuple[str, ...]) -> set[str]:
+    return {ch for m in marks for ch in m if not ch.isalnum() and not ch.isspace()}
+
+
+@functools.lru_cache(maxsize=256)
+def _debris(marks: tuple[str, ...], stems: tuple[str, ...], delimiters: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for every shape of placeholder debris (see :func:`_shapes`).
+
+    Built once per set of placeholders: the sentences of a letter use the same
+    few (``ZXQAAAA``, ``ZXQAAAB``...), and building it for each made a long
+    letter's restore spend its time writing regexes.
+    """
+    patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
+    patterns += [rf"(?i:\w*{re.escape(stem)}\w*)" for stem in stems]
+    if delimiters:
+        cls = "[" + re.escape("".join(delimiters)) + "]"
+        patterns.append(rf"(?:(?<!\d)\d{{1,3}})?{cls}+(?:\s?{cls}+)*(?:\d{{1,3}}(?!\d))?")
+    return re.compile("|".join(patterns))
 
 
 def segments(protected: Protected) -> list[str]:
@@ -385,18 +407,13 @@ def reassemble(
 
 
 def _remove_debris(text: str, protected: Protected, removed: list[str]) -> str:
-    marks = [s.placeholder for s in protected.slots]
+    marks = tuple(s.placeholder for s in protected.slots)
     if not marks:
         return text
-    patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
-    patterns += _fragments(marks, protected.source)
-    delimiters = sorted(
-        {ch for m in marks for ch in m if not ch.isalnum() and not ch.isspace()} - set(protected.source)
-    )
-    if delimiters:
-        cls = "[" + re.escape("".join(delimiters)) + "]"
-        patterns.append(rf"(?:(?<!\d)\d{{1,3}})?{cls}+(?:\s?{cls}+)*(?:\d{{1,3}}(?!\d))?")
-    debris = re.compile("|".join(patterns))
+    folded = protected.source.casefold()
+    stems = tuple(stem for stem in _stems(marks) if stem not in folded)
+    delimiters = tuple(sorted(_delimiters(marks) - set(protected.source)))
+    debris = _debris(marks, stems, delimiters)
     kept: list[str] = []  # pieces, not one string grown by += (quadratic on a long text)
     pos = 0
     for m in debris.finditer(text):

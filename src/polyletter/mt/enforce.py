@@ -95,12 +95,6 @@ class TermEnforcer:
             injected, tuple(TermSpan(s, e, form) for s, e, form in spans), terms=pairs, adjacent=adjacent
         )
 
-    def mangled(self, prepared: Prepared, output: str) -> bool:
-        """Whether the engine did anything to a placeholder but copy it exactly once, as a word."""
-        if prepared.protected is None:
-            return False
-        return not restore(output, prepared.protected, "", capitalize=False).clean
-
     def fallback_pieces(self, prepared: Prepared) -> list[str]:
         """What to translate instead of a mangled sentence: its pieces between terms, stripped."""
         assert prepared.protected is not None
@@ -116,14 +110,18 @@ class TermEnforcer:
         text = self._agree(prepared, done.text, target)
         return text, [TermOutcome(r.term.term, r.target_text, "enforced") for r in done.records]
 
-    def finish(self, prepared: Prepared, output: str, target: str) -> tuple[str, list[TermOutcome]]:
-        """The engine's output with the glossary applied, and what happened to each term."""
+    def finish(self, prepared: Prepared, output: str, target: str) -> tuple[str, list[TermOutcome]] | None:
+        """The engine's output with the glossary applied, and what happened to each term.
+
+        None when the engine did anything to a placeholder but copy it exactly
+        once, as a word: that sentence is translated again in pieces
+        (:meth:`fallback_pieces`). One restore answers both, once per sentence.
+        """
         if prepared.protected is not None:
             restored = restore(output, prepared.protected, target)
-            outcomes = [
-                TermOutcome(r.term.term, r.target_text, "enforced" if r.status == "restored" else r.status)
-                for r in restored.records
-            ]
+            if not restored.clean:
+                return None
+            outcomes = [TermOutcome(r.term.term, r.target_text, "enforced") for r in restored.records]
             return self._agree(prepared, restored.text, target), outcomes
         folded = output.casefold()
         outcomes = [

@@ -126,10 +126,13 @@ class MachineTranslator:
         for t, p in prepared.items():
             self._unknown[pair, t] = unknown.get(p.engine_input, [])
         results: dict[str, tuple[str, list[TermOutcome]]] = {}
-        mangled = {t: p for t, p in prepared.items() if self.enforcer.mangled(p, found[p.engine_input])}
+        mangled: dict[str, Prepared] = {}
         for t, p in prepared.items():
-            if t not in mangled:
-                results[t] = self.enforcer.finish(p, found[p.engine_input], target)
+            finished = self.enforcer.finish(p, found[p.engine_input], target)
+            if finished is None:
+                mangled[t] = p
+            else:
+                results[t] = finished
         if mangled:
             # The engine broke a placeholder: translate those sentences in pieces, with none.
             pieces = [x for p in mangled.values() for x in self.enforcer.fallback_pieces(p)]

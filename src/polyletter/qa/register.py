@@ -70,6 +70,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from polyletter.document.letter import BlockKind
 from polyletter.qa.base import Check, Context, Issue
@@ -91,17 +92,13 @@ _ANALYSER_SPECIALS = str.maketrans(dict.fromkeys("^$[]{}<>@*#/\\\0", " "))
 """Characters lt-proc reads as stream syntax: blanked out (offsets stay put; no word has them)."""
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of a translation and where it is."""
+class Token(NamedTuple):
+    """A word of a translation and where it is (a tuple: a long paragraph has tens of thousands)."""
 
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str
 
 
 class Words:
@@ -109,7 +106,7 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        self.tokens = [Token(w := m.group(), m.start(), m.end(), w.lower()) for m in _WORD.finditer(text)]
         self.has_lowercase = any(t.text.islower() for t in self.tokens)
 
     def gap_before(self, i: int) -> str:
