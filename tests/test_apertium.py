@@ -434,3 +434,19 @@ def test_output_count_mismatch_is_an_error(tmp_path: Path) -> None:
     engine = ApertiumEngine(datadirs=[root])
     with pytest.raises(EngineError, match="returned 3 sentences for 2"):
         engine.translate("en", "pt", ["One.", "Two."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ZXQAAAA", "zxq", "AAde", "ZXQ", "de", " ", "-", "1", "é", "_", "ZX", "Q"]),
+        max_size=12,
+    )
+)
+def test_property_debris_is_found_from_word_starts_as_from_anywhere(pieces: list[str]) -> None:
+    """The debris regex tries word starts only; it finds exactly what trying every position found."""
+    from polyletter.mt.engines.apertium import DEBRIS_RE, PLACEHOLDER_PREFIX
+
+    text = "".join(pieces)
+    anywhere = re.compile(rf"(?i:\w*{PLACEHOLDER_PREFIX}\w*)")
+    assert [m.span() for m in DEBRIS_RE.finditer(text)] == [m.span() for m in anywhere.finditer(text)]

@@ -178,3 +178,22 @@ def test_apertium_without_the_pair_names_the_package(workspace: Workspace) -> No
     with pytest.raises(EngineError) as caught:
         translate_letter(workspace, "r2p-2012", ["fr"], engine="apertium")
     assert "apt-get install apertium-eng-fra" in str(caught.value)
+
+
+def test_finish_says_none_for_a_mangled_placeholder_and_restores_a_clean_one() -> None:
+    """One restore answers both questions: was the placeholder kept, and what is the sentence."""
+    from polyletter.glossary import Glossary, TargetForms, Term
+    from polyletter.mt.enforce import TermEnforcer
+
+    glossary = Glossary((Term("R2P", keep=True), Term("genocide", targets={"es": TargetForms("genocidio")})))
+    enforcer = TermEnforcer(glossary, "placeholder", ApertiumEngine().placeholder)
+    prepared = enforcer.prepare("The R2P and genocide.", "en", "es")
+    assert prepared.protected is not None
+    first, second = (slot.placeholder for slot in prepared.protected.slots)
+    kept = enforcer.finish(prepared, f"La {first} y {second}.", "es")
+    assert kept is not None
+    assert kept[0] == "La R2P y genocidio."
+    assert [o.status for o in kept[1]] == ["enforced", "enforced"]
+    assert enforcer.finish(prepared, f"La {first} y AAde {second[:5]}.", "es") is None  # split
+    assert enforcer.finish(prepared, f"La {first} {first} y {second}.", "es") is None  # twice
+    assert enforcer.finish(prepared, f"La y {second}.", "es") is None  # dropped

@@ -833,12 +833,16 @@ class _Scan:
     def verb(self, i: int) -> None:
         """A second-person verb form: by the analyser when it knows the word, else by its ending."""
         token, words = self.words.tokens[i], self.words
-        if self.taken(token.start, token.end) or words.proper_noun(i):
-            return
         unit = self.unit(i)
         if unit is not None and unit.readings:
-            if unit.start == token.start and all(_informal_verb(self.lang, r) for r in unit.readings):
+            # The analysis first: nearly every word has one with no informal verb in it, and the
+            # other tests (taken, a name) are only needed for the words that do.
+            if unit.start != token.start or not all(_informal_verb(self.lang, r) for r in unit.readings):
+                return
+            if not self.taken(token.start, token.end) and not words.proper_noun(i):
                 self.analysed(unit)
+            return
+        if self.taken(token.start, token.end) or words.proper_noun(i):
             return
         if self.lang == "es":
             self.spanish_fallback(i)

@@ -91,13 +91,15 @@ class Untranslated(Check):
         glossary, lang = ctx.glossary, ctx.source_lang
         for line in ctx.source.split("\n"):
             for sentence in split_sentences(line, lang):
+                if sentence.text not in ctx.translation:
+                    continue  # first the cheap test: nearly every sentence was translated
                 text, pieces, pos = sentence.text, [], 0
                 for m in find_terms(glossary, text, lang) if glossary is not None else []:
                     if m.term.keep:
                         pieces += [text[pos : m.start], " "]
                         pos = m.end
                 words = re.findall(r"\w+", "".join([*pieces, text[pos:]]))
-                if len(words) >= 3 and sentence.text in ctx.translation:
+                if len(words) >= 3:
                     yield Issue(f"left in {lang}: {clip(sentence.text)!r}")
 
 

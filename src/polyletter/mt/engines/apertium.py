@@ -67,8 +67,11 @@ PLACEHOLDER_PREFIX = "ZXQ"
 PLACEHOLDER_WIDTH = 4
 PLACEHOLDER_RE = re.compile(rf"{PLACEHOLDER_PREFIX}[A-Z]{{{PLACEHOLDER_WIDTH}}}")
 """Matches every token :meth:`ApertiumEngine.placeholder` makes (to find any left unrestored)."""
-DEBRIS_RE = re.compile(rf"(?i:\w*{PLACEHOLDER_PREFIX}\w*)")
-"""Any word holding what is left of a placeholder: split (``AAde ZXQAA``), inflected, lower-cased."""
+DEBRIS_RE = re.compile(rf"(?<!\w)(?i:\w*{PLACEHOLDER_PREFIX}\w*)")
+r"""Any word holding what is left of a placeholder: split (``AAde ZXQAA``), inflected, lower-cased.
+
+Tried at word starts only (where any such word's match begins): from inside every word, ``\w*``
+read the rest of the word again, and QA over a long paragraph spent its time there."""
 
 # Apertium names languages with ISO 639-3 codes (older pairs with 639-1); polyletter uses
 # 639-1 where one exists. Codes without a 639-1 twin (ast, frp, szl, ...) are kept as they are.
