@@ -540,3 +540,30 @@ def test_a_clitic_to_several_readers_asks_for_les_and_stays_unfixed() -> None:
     assert '"les" / "los" (ustedes' in several[0].message
     assert [(words([i])[0], i.fix) for i in one] == [("Os", None)]
     assert '"le" / "lo" / "la" (usted)' in one[0].message
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "exit 3",  # fails at once
+        "read -r line; exit 0",  # reads, answers nothing
+        "exec sleep 30",  # hangs: the timeout ends it
+    ],
+)
+def test_an_analyser_that_fails_or_hangs_half_way_gives_no_analysis_and_no_hang(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, script: str
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    fake = tmp_path / "bin" / "lt-proc"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    monkeypatch.setattr(register, "ANALYSER_TIMEOUT", 1.0)
+    started = time.monotonic()
+    result = register._run_analyser(
+        tmp_path / "spa-eng.automorf.bin", ["Confiamos en que obrarás.", "Gracias."]
+    )
+    assert result == [None, None]
+    assert time.monotonic() - started < 10
