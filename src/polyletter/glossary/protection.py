@@ -346,7 +346,8 @@ def _debris(marks: tuple[str, ...], stems: tuple[str, ...], delimiters: tuple[st
     letter's restore spend its time writing regexes.
     """
     patterns = list(dict.fromkeys(p for m in marks for p in _shapes(m)))
-    patterns += [rf"(?i:\w*{re.escape(stem)}\w*)" for stem in stems]
+    # From word starts only, where such a word's match begins (as the engines' DEBRIS_RE).
+    patterns += [rf"(?<!\w)(?i:\w*{re.escape(stem)}\w*)" for stem in stems]
     if delimiters:
         cls = "[" + re.escape("".join(delimiters)) + "]"
         patterns.append(rf"(?:(?<!\d)\d{{1,3}})?{cls}+(?:\s?{cls}+)*(?:\d{{1,3}}(?!\d))?")
