@@ -356,7 +356,7 @@ def test_an_error_is_one_sentence_then_its_hint(tmp_path: Path) -> None:
     lock = root / ".polyletter" / "lock"
     lock.parent.mkdir(exist_ok=True)
     with lock.open("w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+        fcntl.lockf(held, fcntl.LOCK_EX)
         busy = polyletter("translate", "r2p-2012", "--to", "fr", cwd=root)
     assert_clean_error(busy, "is working in this workspace. Wait for it")
 
