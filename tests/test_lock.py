@@ -115,3 +115,20 @@ def test_an_exception_inside_releases_it(workspace: Workspace) -> None:
     assert _free_for_another_process(workspace)
     with workspace_lock(workspace):
         pass
+
+
+def test_a_forked_child_is_told_the_parent_holds_the_workspace(workspace: Workspace) -> None:
+    """A child inherits the registry of held locks but not the lock: the refusal names the parent."""
+    with workspace_lock(workspace):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                with workspace_lock(workspace):
+                    code = 2
+            except WorkspaceBusyError as err:
+                code = 0 if f"another polyletter process (pid {os.getppid()})" in str(err) else 3
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -29,8 +29,9 @@ from pathlib import Path
 from polyletter.errors import WorkspaceBusyError, WriteError
 from polyletter.store.workspace import Workspace
 
-_held: set[str] = set()
-"""Lock files this process holds (resolved paths): the kernel would grant them to it again."""
+_held: dict[str, int] = {}
+"""Lock files this process holds (resolved path -> pid): the kernel would grant them to it again.
+A forked child inherits this dict but not the locks, hence the pid."""
 _held_guard = threading.Lock()
 
 
@@ -43,15 +44,16 @@ def workspace_lock(ws: Workspace) -> Iterator[None]:
     except OSError as err:
         raise _unwritable(path, err) from None
     with _held_guard:
-        if key in _held:
+        if _held.get(key) == os.getpid():
             raise _busy(ws, f"another polyletter run in this process (pid {os.getpid()})")
-        _held.add(key)
+        _held[key] = os.getpid()
     try:
         with _locked(ws, path):
             yield
     finally:
         with _held_guard:
-            _held.discard(key)
+            if _held.get(key) == os.getpid():
+                del _held[key]
 
 
 @contextlib.contextmanager
