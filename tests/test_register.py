@@ -292,11 +292,28 @@ def test_the_analyser_runs_once_for_a_whole_version(monkeypatch: pytest.MonkeyPa
         for bid, text in texts.items()
         for issue in check.check(context("es", text, entries=entries, block_id=bid))
     ]
-    assert runs == [29]  # one lt-proc for the 29 blocks
+    # one lt-proc for the 29 blocks, asked about each of their 7 distinct words once
+    assert runs == [len({"Confiamos", "en", "que", "obrarás", "con", "el", "Presidente"})]
     assert len(found) == 29
     register.prepare("es", ["Confiamos en que finalizas el informe."])  # in the background
     found = issues("es", "Confiamos en que finalizas el informe.")
-    assert runs == [29, 1] and words(found) == ["finalizas"]
+    assert runs == [7, 2] and words(found) == ["finalizas"]  # only the words not seen yet
+
+
+def test_the_analysis_grows_with_the_vocabulary_not_the_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 170 KB paragraph has a few hundred distinct words: lt-proc reads those, not the paragraph."""
+    require_analyser("es")
+    register.clear_cache()
+    asked: list[str] = []
+    real = register._run_analyser
+    monkeypatch.setattr(register, "_run_analyser", lambda a, w: asked.extend(w) or real(a, w))
+    sentence = "En el punto {n}, confiamos en que obrarás y finalizas vuestro informe."
+    paragraph = " ".join(sentence.format(n=n) for n in range(2000))
+    found = issues("es", paragraph)
+    assert sorted(asked) == sorted(set(register.word_forms([paragraph])))
+    assert len(asked) == 11 and len(paragraph) > 100_000
+    assert len(found) == 3 * 2000  # every sentence's obrarás, finalizas and vuestro, none missed
+    register.clear_cache()
 
 
 def test_analyses_kept_in_the_workspace_cache_spare_the_next_run_its_process(
@@ -322,7 +339,14 @@ def test_analyses_kept_in_the_workspace_cache_spare_the_next_run_its_process(
     stored.write_text(stored.read_text(encoding="utf-8").replace('"analyser": "/', '"analyser": "/old'))
     register.prepare("es", texts, cache_dir=tmp_path)
     assert [words(issues("es", text)) for text in texts] == first
-    assert runs == [2]
+    assert runs == [len(register.word_forms(texts))]
+
+    register.clear_cache()  # the next letter: only the words the workspace has not seen go to lt-proc
+    runs.clear()
+    later = ["Confiamos en que finalizas el dictamen con el Presidente."]
+    register.prepare("es", later, cache_dir=tmp_path)
+    assert words(issues("es", later[0])) == ["finalizas"]
+    assert runs == [1]  # "dictamen"
     register.clear_cache()
 
 

@@ -45,29 +45,32 @@ must agree, and Spanish "te" becomes "le", "lo" or "la" depending on the
 verb. Every fixable issue of a block carries the same fix, the block with all
 of them repaired, so applying any one of them gives the same text.
 
-**The analyser is run once per language version, not once per block.** The
-check API is per block, so analyses live in a process-wide cache keyed by
-(analyser, text). The first block of a version analyses every translation of
-the version (``ctx.letter.entries``) in one ``lt-proc -z`` process (texts
-separated by NUL, answers likewise), and the other blocks find theirs in the
-cache. :func:`prepare` starts that process in the background without waiting
-for it, so a caller that knows the versions up front (``check``) can overlap
-the ~70 ms the analyser takes to load its dictionary with its own work, and,
-given the workspace's cache folder, keeps the analyses on disk so that a
-letter checked again costs no process at all.
+**The analyser is run once per language version, not once per block, and on
+word forms, not on running text.** The check API is per block, so analyses
+live in a process-wide cache keyed by (analyser, word form). The first block
+of a version analyses every distinct word of the version's translations
+(``ctx.letter.entries``) in one ``lt-proc -z`` process (words separated by
+NUL, answers likewise), and the other blocks find theirs in the cache. A
+letter of 170 KB has a few hundred distinct words, not thirty thousand, so
+the analysis grows with the letter's vocabulary, not its length; what is
+given up is lt-proc's multiword units ("confiamos en", "sin embargo"), which
+the rules do not need: a word is flagged by its own readings. :func:`prepare`
+starts that process in the background without waiting for it, so a caller
+that knows the versions up front (``check``, ``translate``) overlaps the
+~50 ms the analyser takes to load its dictionary with its own work, and,
+given the workspace's cache folder, keeps the readings on disk, so that a
+letter whose words the workspace has seen costs no process at all.
 """
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -86,6 +89,8 @@ CACHE_LIMIT = 20_000
 # ---------------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+")
+_COMPOUND = re.compile(r"(?<![^\W\d_])[^\W\d_]++(?:[-'’][^\W\d_]++)+")
+"""Words joined by hyphens or apostrophes, which the analyser may know as one ("dis-moi", "peux-tu")."""
 _APOSTROPHES = "'’"
 _CLAUSE_PUNCTUATION = set(".!?¡¿;:,()—–\n")
 _ANALYSER_SPECIALS = str.maketrans(dict.fromkeys("^$[]{}<>@*#/\\\0", " "))
@@ -158,22 +163,25 @@ def matching_case(replacement: str, original: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One analysed word (or multiword) of a text: its span and every analysis lt-proc gave it."""
+class Unit(NamedTuple):
+    """A word (or a compound the analyser knows as one) of a text, where it is, and its readings."""
 
     start: int
     end: int
     surface: str
     readings: tuple[str, ...]
-    """Empty for a word the analyser does not know."""
 
 
-Analysis = tuple[Unit, ...]
+Readings = tuple[str, ...]
+"""Every analysis lt-proc gives a word form (``obrar<vblex><fti><p2><sg>``); empty for a word it does not
+know."""
+Analysis = Mapping[str, Readings]
+"""The readings of a text's words, by word form."""
 
 _lock = threading.Lock()
 _analysers: dict[str, Path | None] = {}
-_cache: dict[tuple[Path, str], Analysis | None] = {}
+_cache: dict[tuple[Path, str], Readings | None] = {}
+"""By (analyser, word form); None where the analyser failed on the batch that held the word."""
 _pending: dict[tuple[Path, str], threading.Thread] = {}
 _AUTOMORF = re.compile(r"(/[^\s'\"|;<>]+?\.automorf\.bin)")
 
@@ -209,14 +217,27 @@ def find_analyser(lang: str) -> Path | None:
     return found
 
 
-def _run_analyser(analyser: Path, texts: Sequence[str]) -> list[Analysis | None]:
-    """Every text through one ``lt-proc -z`` process; None for each when the analyser fails.
+def word_forms(texts: Iterable[str]) -> list[str]:
+    """What the analyser is asked about: the distinct words of ``texts`` as :class:`Words` cuts them, and
+    their compounds (an imperative with its clitic is one word to the analyser: "Dis-moi")."""
+    forms: dict[str, None] = {}
+    for text in texts:
+        forms.update(dict.fromkeys(_WORD.findall(text)))
+        if "-" in text or "'" in text or "’" in text:
+            forms.update(dict.fromkeys(_COMPOUND.findall(text)))
+    return list(forms)
 
-    ``-z`` flushes the output at every NUL, so texts joined with NULs come back
-    as as many answers, in order. Each text ends with a space: lt-proc drops
-    the last character before a NUL.
+
+def _run_analyser(analyser: Path, words: Sequence[str]) -> list[Readings | None]:
+    """Every word form through one ``lt-proc -z`` process; None for each when the analyser fails.
+
+    Each word is a stream of its own (``-z`` flushes the output at every NUL,
+    so words joined with NULs come back as as many answers, in order), so no
+    multiword unit joins two of them and a word's readings do not depend on
+    the text it came from. Each word ends with a space: lt-proc drops the last
+    character before a NUL.
     """
-    stream = "".join(text.translate(_ANALYSER_SPECIALS) + " \0" for text in texts)
+    stream = "".join(word + " \0" for word in words)
     try:
         done = subprocess.run(
             ["lt-proc", "-z", str(analyser)],
@@ -229,62 +250,61 @@ def _run_analyser(analyser: Path, texts: Sequence[str]) -> list[Analysis | None]
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return [None] * len(texts)
+        return [None] * len(words)
     answers = done.stdout.split("\0")
-    if done.returncode != 0 or len(answers) < len(texts):
-        return [None] * len(texts)
-    return [_units(text, answer) for text, answer in zip(texts, answers, strict=False)]
+    if done.returncode != 0 or len(answers) < len(words):
+        return [None] * len(words)
+    return [_readings(word, answer) for word, answer in zip(words, answers, strict=False)]
 
 
 _UNIT = re.compile(r"\^([^$]*)\$")
 
 
-def _units(text: str, answer: str) -> Analysis:
-    """lt-proc's ``^surface/reading/...$`` units, placed in ``text`` (they come in text order)."""
-    units: list[Unit] = []
-    cursor = 0
-    for match in _UNIT.finditer(answer):
-        surface, *readings = match.group(1).split("/")
-        start = text.find(surface, cursor)
-        if not surface or start < 0:
-            continue
-        cursor = start + len(surface)
-        known = tuple(r for r in readings if not r.startswith("*"))
-        units.append(Unit(start, cursor, surface, known))
-    return tuple(units)
+def _readings(word: str, answer: str) -> Readings:
+    """The known readings in lt-proc's ``^surface/reading/...$`` answer for ``word`` alone.
+
+    A word the analyser cuts in pieces (letters outside its alphabet) is one it does not know.
+    """
+    units = _UNIT.findall(answer)
+    if len(units) != 1:
+        return ()
+    surface, *readings = units[0].split("/")
+    if surface != word:
+        return ()
+    return tuple(r for r in readings if not r.startswith("*"))
 
 
 def _analyse_in_background(
-    analyser: Path, texts: list[str], cache_dir: Path | None = None
+    analyser: Path, words: list[str], cache_dir: Path | None = None
 ) -> threading.Thread:
     def work() -> None:
-        results: list[Analysis | None] = [None] * len(texts)
+        results: list[Readings | None] = [None] * len(words)
         try:
-            results = _run_analyser(analyser, texts)
+            results = _run_analyser(analyser, words)
         finally:
-            _store(analyser, texts, results)
+            _store(analyser, words, results)
         if cache_dir is not None:
-            _save_disk(analyser, cache_dir, texts, results)
+            _save_disk(analyser, cache_dir, words, results)
 
     thread = threading.Thread(target=work, name="register-analyser", daemon=True)
     with _lock:
-        for text in texts:
-            _pending[(analyser, text)] = thread
+        for word in words:
+            _pending[(analyser, word)] = thread
     thread.start()
     return thread
 
 
-def _store(analyser: Path, texts: list[str], results: list[Analysis | None]) -> None:
+def _store(analyser: Path, words: list[str], results: list[Readings | None]) -> None:
     with _lock:
         if len(_cache) > CACHE_LIMIT:
             _cache.clear()
-        for text, result in zip(texts, results, strict=True):
-            _cache[(analyser, text)] = result
-            _pending.pop((analyser, text), None)
+        for word, result in zip(words, results, strict=True):
+            _cache[(analyser, word)] = result
+            _pending.pop((analyser, word), None)
 
 
 def prepare(lang: str, texts: Iterable[str], cache_dir: Path | None = None) -> None:
-    """Start analysing ``texts`` (one language version's translations) without waiting.
+    """Start analysing the words of ``texts`` (one language version's translations) without waiting.
 
     For a caller that knows every version it will check before it checks
     them: one call per version, and the analyser loads while the caller goes
@@ -294,33 +314,30 @@ def prepare(lang: str, texts: Iterable[str], cache_dir: Path | None = None) -> N
 
     With ``cache_dir`` (the workspace's ``.polyletter/cache``), analyses are
     also kept on disk, keyed by the analyser file (path, size, mtime) and
-    the text's digest: lt-proc spends ~70 ms loading its dictionary, as long
-    as the rest of ``check`` on a letter, and a letter checked again unchanged
-    then costs no process at all.
+    the word form: lt-proc spends ~50 ms loading its dictionary, as long as
+    the rest of ``check`` on a short letter, and a letter whose words the
+    workspace has seen (checked again, or the next letter on the same
+    subject) then costs no process at all.
     """
     analyser = find_analyser(_base(lang))
     if analyser is None:
         return
-    wanted = [t for t in dict.fromkeys(texts) if t.strip()]
+    wanted = word_forms(texts)
     if cache_dir is not None:
         stored = _load_disk(analyser, cache_dir)
         with _lock:
-            for text in wanted:
-                units = stored.get(_digest(text))
-                if units is not None and (analyser, text) not in _cache:
-                    _cache[(analyser, text)] = units
+            for word in wanted:
+                readings = stored.get(word)
+                if readings is not None and (analyser, word) not in _cache:
+                    _cache[(analyser, word)] = readings
     with _lock:
-        todo = [t for t in wanted if (analyser, t) not in _cache and (analyser, t) not in _pending]
+        todo = [w for w in wanted if (analyser, w) not in _cache and (analyser, w) not in _pending]
     if todo:
         _analyse_in_background(analyser, todo, cache_dir)
 
 
-DISK_LIMIT = 5_000
-"""Texts kept in a workspace's analysis cache file; the oldest go first."""
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+DISK_LIMIT = 20_000
+"""Word forms kept in a workspace's analysis cache file; the oldest go first (a few MB at most)."""
 
 
 def _disk_path(analyser: Path, cache_dir: Path) -> Path | None:
@@ -339,45 +356,42 @@ def _identity(analyser: Path) -> str:
     return f"{analyser}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _load_disk(analyser: Path, cache_dir: Path) -> dict[str, Analysis]:
-    """The stored analyses by text digest; empty when missing, unreadable or from another analyser."""
-    path = _disk_path(analyser, cache_dir)
-    if path is None:
-        return {}
+def _read_disk(analyser: Path, path: Path) -> dict[str, list[str]]:
+    """The file's readings by word form; empty when missing, unreadable, of another analyser or format."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("analyser") != _identity(analyser):
+        words = data["words"] if data.get("analyser") == _identity(analyser) else {}
+        if not isinstance(words, dict):
             return {}
-        return {
-            key: tuple(Unit(start, end, surface, tuple(readings)) for start, end, surface, readings in units)
-            for key, units in data["texts"].items()
-        }
+        return {w: r for w, r in words.items() if isinstance(r, list) and all(isinstance(x, str) for x in r)}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 
 
-def _save_disk(analyser: Path, cache_dir: Path, texts: list[str], results: list[Analysis | None]) -> None:
-    """Add new analyses to the cache file (written whole, then renamed: a reader sees old or new)."""
-    new = {_digest(t): r for t, r in zip(texts, results, strict=True) if r is not None}
-    if not new:
-        return
+def _load_disk(analyser: Path, cache_dir: Path) -> dict[str, Readings]:
+    """The stored readings by word form (see :func:`_read_disk`)."""
     path = _disk_path(analyser, cache_dir)
     if path is None:
+        return {}
+    return {word: tuple(readings) for word, readings in _read_disk(analyser, path).items()}
+
+
+def _save_disk(analyser: Path, cache_dir: Path, words: list[str], results: list[Readings | None]) -> None:
+    """Add new analyses to the cache file (written whole, then renamed: a reader sees old or new)."""
+    new = {w: r for w, r in zip(words, results, strict=True) if r is not None}
+    path = _disk_path(analyser, cache_dir) if new else None
+    if path is None:
         return
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-        texts_ = old["texts"] if old.get("analyser") == _identity(analyser) else {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        texts_ = {}
-    for key, units in new.items():
-        texts_.pop(key, None)
-        texts_[key] = [[u.start, u.end, u.surface, list(u.readings)] for u in units]
-    kept = dict(list(texts_.items())[-DISK_LIMIT:])
+    stored = _read_disk(analyser, path)
+    for word, readings in new.items():
+        stored.pop(word, None)
+        stored[word] = list(readings)
+    kept = dict(list(stored.items())[-DISK_LIMIT:])
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary.write_text(
-            json.dumps({"analyser": _identity(analyser), "texts": kept}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"analyser": _identity(analyser), "words": kept}, ensure_ascii=False), encoding="utf-8"
         )
         os.replace(temporary, path)
     except OSError:
@@ -385,28 +399,33 @@ def _save_disk(analyser: Path, cache_dir: Path, texts: list[str], results: list[
 
 
 def analysis(lang: str, text: str, batch: Iterable[str] = ()) -> Analysis | None:
-    """lt-proc's analysis of ``text``; None without an analyser (or when it failed).
+    """lt-proc's readings of the words of ``text``; None without an analyser (or when it failed).
 
-    A text not analysed yet is analysed with the rest of ``batch`` (the other
+    Words not analysed yet are analysed with those of ``batch`` (the other
     translations of its version) in one process, so that the version's other
     blocks find theirs in the cache.
     """
     analyser = find_analyser(_base(lang))
     if analyser is None:
         return None
-    key = (analyser, text)
+    words = word_forms([text])
     with _lock:
-        if key in _cache:
-            return _cache[key]
-        thread = _pending.get(key)
-        if thread is None:
-            todo = [t for t in dict.fromkeys([text, *batch]) if t.strip()]
-            todo = [t for t in todo if (analyser, t) not in _cache and (analyser, t) not in _pending]
-    if thread is None:
-        thread = _analyse_in_background(analyser, todo)
-    thread.join()
+        missing = any((analyser, w) not in _cache and (analyser, w) not in _pending for w in words)
+    if missing:
+        wanted = list(dict.fromkeys([*words, *word_forms(batch)]))
+        with _lock:
+            todo = [w for w in wanted if (analyser, w) not in _cache and (analyser, w) not in _pending]
+        if todo:
+            _analyse_in_background(analyser, todo)
     with _lock:
-        return _cache.get(key)
+        waiting = {_pending[(analyser, w)] for w in words if (analyser, w) in _pending}
+    for thread in waiting:
+        thread.join()
+    with _lock:
+        found = {w: _cache.get((analyser, w)) for w in words}
+    if any(readings is None for readings in found.values()):
+        return None
+    return found  # type: ignore[return-value]  (no None left)
 
 
 def clear_cache() -> None:
@@ -660,14 +679,24 @@ class _Scan:
     """The rules over one block's translation."""
 
     def __init__(
-        self, lang: str, text: str, source: str, units: Analysis | None, addressees: str | None = None
+        self, lang: str, text: str, source: str, analysis: Analysis | None, addressees: str | None = None
     ) -> None:
         self.lang = lang
         self.addressees = addressees
         self.words = Words(text)
         self.source_words = set(_WORD.findall(source))
-        self.units = units
-        self._starts = [u.start for u in units] if units else []
+        self.analysis = analysis or {}
+        self._verdicts: dict[str, bool] = {}
+        self._compounds: dict[int, Unit] = {}
+        """The compounds the analyser knows, by the start of each of their words (rare: a dict, not a
+        unit per word)."""
+        if analysis and ("-" in text or "'" in text or "’" in text):
+            for match in _COMPOUND.finditer(text):
+                readings = analysis.get(match.group())
+                if readings:
+                    unit = Unit(match.start(), match.end(), match.group(), readings)
+                    for word in _WORD.finditer(match.group()):
+                        self._compounds[match.start() + word.start()] = unit
         self.findings: list[Finding] = []
         self._covered = bytearray(len(text) + 1)
         """Characters a finding already covers: overlap is one slice, however many findings (a long
@@ -680,14 +709,22 @@ class _Scan:
         return self.words.tokens[i].text in self.source_words or self.words.acronym(i)
 
     def unit(self, i: int) -> Unit | None:
-        """The analyser's unit that holds token ``i`` (None without an analysis)."""
-        if not self.units:
-            return None
+        """What the analyser read token ``i`` as: the token, or the known compound that holds it; None
+        for a word it does not know (or without an analysis)."""
         token = self.words.tokens[i]
-        at = bisect.bisect_right(self._starts, token.start) - 1
-        if at >= 0 and self.units[at].end >= token.end:
-            return self.units[at]
-        return None
+        if self._compounds:
+            compound = self._compounds.get(token.start)
+            if compound is not None:
+                return compound
+        readings = self.analysis.get(token.text)
+        return Unit(token.start, token.end, token.text, readings) if readings else None
+
+    def informal_verb(self, word: str, readings: Readings) -> bool:
+        """Whether every reading of ``word`` is an informal verb; worked out once per word form."""
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = all(_informal_verb(self.lang, r) for r in readings)
+        return verdict
 
     def joined(self, j: int) -> bool:
         """Whether token ``j`` follows the previous one with only spaces or an elision between."""
@@ -714,8 +751,7 @@ class _Scan:
                 self.closed_form(i, form)
         self.subject_verbs()
         for i in range(len(self.words.tokens)):
-            if not self.skipped(i):
-                self.verb(i)
+            self.verb(i)
         return sorted(self.findings, key=lambda f: f.start)
 
     def closed_form(self, i: int, form: Form) -> None:
@@ -801,7 +837,7 @@ class _Scan:
         if self.skipped(j) or (token.text[0].isupper() and j > 0 and not self.words.clause_start(j)):
             return
         unit = self.unit(j)
-        if unit is not None and unit.readings:
+        if unit is not None:
             verbs = [r for r in unit.readings if _informal_verb(self.lang, r)]
             if not verbs:
                 return  # "tu ne", "tú y yo", "tu réactives" read as an adjective only
@@ -834,15 +870,15 @@ class _Scan:
         """A second-person verb form: by the analyser when it knows the word, else by its ending."""
         token, words = self.words.tokens[i], self.words
         unit = self.unit(i)
-        if unit is not None and unit.readings:
+        if unit is not None:
             # The analysis first: nearly every word has one with no informal verb in it, and the
-            # other tests (taken, a name) are only needed for the words that do.
-            if unit.start != token.start or not all(_informal_verb(self.lang, r) for r in unit.readings):
+            # other tests (a word of the source, taken, a name) are only needed for the words that do.
+            if unit.start != token.start or not self.informal_verb(unit.surface, unit.readings):
                 return
-            if not self.taken(token.start, token.end) and not words.proper_noun(i):
+            if not self.skipped(i) and not self.taken(token.start, token.end) and not words.proper_noun(i):
                 self.analysed(unit)
             return
-        if self.taken(token.start, token.end) or words.proper_noun(i):
+        if self.skipped(i) or self.taken(token.start, token.end) or words.proper_noun(i):
             return
         if self.lang == "es":
             self.spanish_fallback(i)
@@ -850,9 +886,8 @@ class _Scan:
             self.add(token.start, token.end, self.verb_message(token.text, "", singular=True))
 
     def analysed(self, unit: Unit) -> None:
-        """A unit every analysis of which is informal: a 2nd-person verb, or a verb with te/os."""
-        reading = unit.readings[0]
-        verb, *clitics = reading.split("+")
+        """A word every analysis of which is informal: a 2nd-person verb, or a verb with te/os."""
+        verb, *clitics = unit.readings[0].split("+")
         if _informal_part(self.lang, verb):
             singular = "sg" in _tags(verb)
             self.add(unit.start, unit.end, self.verb_message(unit.surface, _lemma(verb), singular))
@@ -861,7 +896,7 @@ class _Scan:
         if self.lang == "fr":
             person = "tu"
         due = {"es": self.es_clitic(), "fr": '"vous"'}.get(self.lang, "the 3rd person")
-        message = _message(f"{unit.surface}", f"{_lemma(verb)} + {person}", due, False, CLITIC)
+        message = _message(unit.surface, f"{_lemma(verb)} + {person}", due, False, CLITIC)
         self.add(unit.start, unit.end, message)
 
     def spanish_fallback(self, i: int) -> None:
@@ -899,7 +934,7 @@ class _Scan:
 
 
 def scan(
-    lang: str, text: str, source: str = "", units: Analysis | None = None, addressees: str | None = None
+    lang: str, text: str, source: str = "", analysis: Analysis | None = None, addressees: str | None = None
 ) -> list[Finding]:
     """Every informal second-person form in ``text`` (a ``lang`` translation of ``source``).
 
@@ -910,7 +945,7 @@ def scan(
     lang = _base(lang)
     if lang not in FORMS or not text.strip():
         return []
-    return _Scan(lang, text, source, units, addressees).run()
+    return _Scan(lang, text, source, analysis, addressees).run()
 
 
 ES_CLITIC_DUE = {
@@ -993,11 +1028,11 @@ class Register(Check):
         if ctx.register != FORMAL:
             return
         text = ctx.translation
-        units = None
+        found = None
         if self.use_analyser:
             others = (entry.translation for entry in ctx.letter.entries.values())
-            units = analysis(ctx.target_lang, text, others)
-        findings = scan(ctx.target_lang, text, ctx.source, units, addressees(ctx))
+            found = analysis(ctx.target_lang, text, others)
+        findings = scan(ctx.target_lang, text, ctx.source, found, addressees(ctx))
         fix = repaired(text, findings)
         for finding in findings:
             yield Issue(finding.message, fix=fix if finding.replacement is not None else None)
